@@ -1,0 +1,358 @@
+package io.redgrid.command;
+
+import io.redgrid.keyspace.Clock;
+import io.redgrid.keyspace.Database;
+import io.redgrid.keyspace.KeyEntry;
+import io.redgrid.keyspace.Keyspace;
+import io.redgrid.protocol.Reply;
+import io.redgrid.server.ClientSession;
+import io.redgrid.server.ServerContext;
+import io.redgrid.server.ServerStats;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One invocation of a command: its arguments, the database it addresses, the shards it may touch
+ * and where its effects go. Argument helpers throw {@link CommandError} with Redis' texts.
+ *
+ * <p>Commands change the keyspace directly and record what they did as effects (deterministic
+ * commands, as Redis propagates to its AOF); see {@code KeyspaceShard} for why this is safe.
+ */
+public final class Call {
+  private static final byte[] DEL = {'D', 'E', 'L'};
+
+  private final CommandSpec spec;
+  private final byte[][] argv;
+  private final int db;
+  private final int protocol;
+  private final ShardAccess shards;
+  private final Effects effects;
+  private final long now;
+  private final boolean replaying;
+  private final ClientSession session;
+  private final ServerContext server;
+  private final ServerStats stats;
+  private CompletionStage<?> deferral;
+
+  Call(CommandSpec spec, byte[][] argv, Context context) {
+    this.spec = spec;
+    this.argv = argv;
+    this.db = context.db;
+    this.protocol = context.protocol;
+    this.shards = context.shards;
+    this.effects = context.effects;
+    this.now = context.clock.millis();
+    this.replaying = context.replaying;
+    this.session = context.session;
+    this.server = context.server;
+    this.stats = context.stats;
+  }
+
+  /** Where a call runs: built once per batch by the shard, the coordinator or the connection. */
+  public static final class Context {
+    int db;
+    int protocol = 2;
+    ShardAccess shards;
+    Effects effects = Effects.NONE;
+    Clock clock = Clock.SYSTEM;
+    boolean replaying;
+    ClientSession session;
+    ServerContext server;
+    ServerStats stats = new ServerStats();
+
+    public Context db(int db) {
+      this.db = db;
+      return this;
+    }
+
+    public Context protocol(int protocol) {
+      this.protocol = protocol;
+      return this;
+    }
+
+    public Context shards(ShardAccess shards) {
+      this.shards = shards;
+      return this;
+    }
+
+    public Context effects(Effects effects) {
+      this.effects = effects;
+      return this;
+    }
+
+    public Context clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    public Context replaying(boolean replaying) {
+      this.replaying = replaying;
+      return this;
+    }
+
+    public Context session(ClientSession session) {
+      this.session = session;
+      return this;
+    }
+
+    public Context server(ServerContext server) {
+      this.server = server;
+      return this;
+    }
+
+    public Context stats(ServerStats stats) {
+      this.stats = stats;
+      return this;
+    }
+
+    public int db() {
+      return db;
+    }
+  }
+
+  // ---- arguments -------------------------------------------------------------------------
+
+  public CommandSpec spec() {
+    return spec;
+  }
+
+  public int argc() {
+    return argv.length;
+  }
+
+  public byte[] arg(int index) {
+    return argv[index];
+  }
+
+  public byte[][] argv() {
+    return argv;
+  }
+
+  /** An argument as text, for rare non-data arguments (config names, client names in errors). */
+  public String text(int index) {
+    return new String(argv[index], StandardCharsets.UTF_8);
+  }
+
+  /** An integer argument; {@code ERR value is not an integer or out of range} otherwise. */
+  public long longArg(int index) {
+    return Numbers.parseLong(argv[index], Errors.NOT_INTEGER);
+  }
+
+  public long longArg(int index, String error) {
+    return Numbers.parseLong(argv[index], error);
+  }
+
+  /** A float argument; {@code ERR value is not a valid float} otherwise. */
+  public double doubleArg(int index) {
+    return Numbers.parseDouble(argv[index], Errors.NOT_FLOAT);
+  }
+
+  /** True if the argument is {@code keyword}, compared ASCII case-insensitively without copying. */
+  public boolean is(int index, String upperCaseKeyword) {
+    return index < argv.length && equalsIgnoreCase(argv[index], upperCaseKeyword);
+  }
+
+  public static boolean equalsIgnoreCase(byte[] bytes, String upperCase) {
+    if (bytes.length != upperCase.length()) {
+      return false;
+    }
+    for (int i = 0; i < bytes.length; i++) {
+      int b = bytes[i];
+      if (b >= 'a' && b <= 'z') {
+        b -= 32;
+      }
+      if (b != upperCase.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static boolean equalsIgnoreCase(byte[] bytes, byte[] upperCase) {
+    if (bytes.length != upperCase.length) {
+      return false;
+    }
+    for (int i = 0; i < bytes.length; i++) {
+      int b = bytes[i];
+      if (b >= 'a' && b <= 'z') {
+        b -= 32;
+      }
+      if (b != upperCase[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // ---- context ---------------------------------------------------------------------------
+
+  /** The database index this call addresses (SELECTed by the connection). */
+  public int db() {
+    return db;
+  }
+
+  public int protocol() {
+    return protocol;
+  }
+
+  /** Milliseconds of the keyspace clock, fixed for the whole call like Redis' cached mstime. */
+  public long now() {
+    return now;
+  }
+
+  public boolean replaying() {
+    return replaying;
+  }
+
+  /** The connection, for connection and server commands; null inside a shard. */
+  public ClientSession session() {
+    return session;
+  }
+
+  /** The running node, for connection and server commands; null inside a shard. */
+  public ServerContext server() {
+    return server;
+  }
+
+  public ServerStats stats() {
+    return stats;
+  }
+
+  /** Every shard this call holds, in shard order (all of them for whole-keyspace commands). */
+  public List<Keyspace> shards() {
+    return shards.all();
+  }
+
+  /**
+   * Keeps the shards held and the reply back until {@code stage} completes (DEBUG SLEEP):
+   * waiting without blocking a thread.
+   */
+  public void deferUntil(CompletionStage<?> stage) {
+    this.deferral = stage;
+  }
+
+  public CompletionStage<?> deferral() {
+    return deferral;
+  }
+
+  // ---- keyspace --------------------------------------------------------------------------
+
+  /** The raw database holding {@code key} in the addressed db: no expiry, no statistics. */
+  public Database database(byte[] key) {
+    return shards.keyspaceFor(key).database(db);
+  }
+
+  public Database database(int index, byte[] key) {
+    return shards.keyspaceFor(key).database(index);
+  }
+
+  /** The live entry of {@code key}, or null; an expired key is deleted first (lazy expiry). */
+  public KeyEntry entry(byte[] key) {
+    return entry(db, key);
+  }
+
+  public KeyEntry entry(int index, byte[] key) {
+    Keyspace keyspace = shards.keyspaceFor(key);
+    Database database = keyspace.database(index);
+    KeyEntry entry = database.get(key);
+    if (entry == null) {
+      return null;
+    }
+    if (entry.hasExpiry() && entry.expireAt() <= now && !replaying) {
+      database.remove(key);
+      stats.expiredKeys.increment();
+      effects.add(keyspace.shardId(), index, new byte[][] {DEL, key});
+      return null;
+    }
+    return entry;
+  }
+
+  /** Like {@link #entry} for a read: counts a keyspace hit or miss and the access time. */
+  public KeyEntry read(byte[] key) {
+    KeyEntry entry = entry(db, key);
+    if (entry == null) {
+      stats.keyspaceMisses.increment();
+    } else {
+      stats.keyspaceHits.increment();
+      entry.touch(now);
+    }
+    return entry;
+  }
+
+  /** The string value of {@code key} for a read, null if missing, WRONGTYPE if not a string. */
+  public byte[] readString(byte[] key) {
+    KeyEntry entry = read(key);
+    if (entry == null) {
+      return null;
+    }
+    if (!(entry.value() instanceof byte[] bytes)) {
+      throw new CommandError(Errors.WRONGTYPE);
+    }
+    return bytes;
+  }
+
+  /** The string value of {@code key} for a write, null if missing, WRONGTYPE if not a string. */
+  public byte[] writableString(byte[] key) {
+    KeyEntry entry = entry(key);
+    if (entry == null) {
+      return null;
+    }
+    if (!(entry.value() instanceof byte[] bytes)) {
+      throw new CommandError(Errors.WRONGTYPE);
+    }
+    return bytes;
+  }
+
+  /** Stores a value with an absolute expiry (or {@link KeyEntry#NO_EXPIRY}): like SET. */
+  public KeyEntry put(byte[] key, Object value, long expireAt) {
+    KeyEntry entry = database(key).put(key, value, expireAt);
+    entry.touch(now);
+    return entry;
+  }
+
+  /** Stores a value keeping the key's expiry: like APPEND, INCR, SETRANGE. */
+  public KeyEntry replace(byte[] key, Object value) {
+    KeyEntry entry = database(key).put(key, value);
+    entry.touch(now);
+    return entry;
+  }
+
+  /** Deletes a live key; false if it did not exist (or had expired). */
+  public boolean delete(byte[] key) {
+    return entry(key) != null && database(key).remove(key) != null;
+  }
+
+  public void setExpireAt(byte[] key, KeyEntry entry, long expireAt) {
+    database(key).setExpireAt(entry, expireAt);
+  }
+
+  // ---- effects ---------------------------------------------------------------------------
+
+  /** Records this call's own arguments as its effect, for commands that are deterministic as sent. */
+  public void propagateAsSent() {
+    propagate(argv[spec.keys().first() > 0 ? spec.keys().first() : 1], argv);
+  }
+
+  /** Records an effect on the shard owning {@code key}, in the addressed db. */
+  public void propagate(byte[] key, byte[]... command) {
+    effects.add(shards.keyspaceFor(key).shardId(), db, command);
+  }
+
+  /** Records an effect on the shard owning {@code key} in database {@code index}. */
+  public void propagateIn(int index, byte[] key, byte[]... command) {
+    effects.add(shards.keyspaceFor(key).shardId(), index, command);
+  }
+
+  /** Records an effect on every held shard (FLUSHALL, SWAPDB ...). */
+  public void propagateToAll(byte[]... command) {
+    for (Keyspace keyspace : shards.all()) {
+      effects.add(keyspace.shardId(), db, command);
+    }
+  }
+
+  /** Shorthand for replies built from text. */
+  public static Reply bulk(String text) {
+    return Reply.bulk(text.getBytes(StandardCharsets.UTF_8));
+  }
+}

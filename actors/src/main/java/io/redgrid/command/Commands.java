@@ -1,0 +1,18 @@
+package io.redgrid.command;
+
+import io.redgrid.command.family.ConnectionCommands;
+import io.redgrid.command.family.KeyCommands;
+import io.redgrid.command.family.StringCommands;
+
+/** The command table of a RedGrid node: every family, registered once. */
+public final class Commands {
+  private Commands() {}
+
+  public static CommandTable standardTable() {
+    CommandTable table = new CommandTable();
+    table.register(new StringCommands());
+    table.register(new KeyCommands());
+    table.register(new ConnectionCommands());
+    return table;
+  }
+}

@@ -1,0 +1,204 @@
+package io.redgrid.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The Redis-style directives of a node, read like redis-server reads them: an optional
+ * {@code redis.conf}, then {@code --name value} arguments, then CONFIG SET at run time. Only
+ * directives RedGrid honours exist; any other name stops start-up with a message naming it.
+ */
+public final class ServerConfig {
+  private static final Map<String, Directive> DIRECTIVES = new LinkedHashMap<>();
+
+  static {
+    for (Directive d : List.of(
+        Directive.integer("port", 6379, 0, 65535, false),
+        Directive.text("bind", "127.0.0.1 -::1", false),
+        Directive.text("dir", ".", false),
+        Directive.integer("databases", 16, 1, 1_000_000, false),
+        Directive.integer("hz", 10, 1, 500, true),
+        Directive.oneOf("loglevel", "notice", true, List.of("debug", "verbose", "notice", "warning", "nothing")),
+        Directive.text("logfile", "", false),
+        Directive.memory("proto-max-bulk-len", 512L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE, true),
+        Directive.integer("keyspace-shards", 16, 1, 16384, false))) {
+      DIRECTIVES.put(d.name(), d);
+    }
+  }
+
+  private final Map<String, String> values = new ConcurrentHashMap<>();
+  private final Path configFile;
+
+  private ServerConfig(Path configFile) {
+    this.configFile = configFile;
+    for (Directive d : DIRECTIVES.values()) {
+      values.put(d.name(), d.defaultValue());
+    }
+  }
+
+  /** Defaults only. */
+  public static ServerConfig defaults() {
+    return new ServerConfig(null);
+  }
+
+  /** Reads {@code [path/to/redis.conf] [--name value ...]} as redis-server does. */
+  public static ServerConfig fromArgs(String[] args) throws ConfigException {
+    int first = 0;
+    Path file = null;
+    if (args.length > 0 && !args[0].startsWith("--")) {
+      file = Path.of(args[0]);
+      first = 1;
+    }
+    ServerConfig config = new ServerConfig(file);
+    if (file != null) {
+      String text;
+      try {
+        text = Files.readString(file, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new ConfigException("Fatal error, can't open config file '" + file + "': " + e.getMessage());
+      }
+      config.load(text, file.toString());
+    }
+    StringBuilder fromArgs = new StringBuilder();
+    for (int i = first; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.startsWith("--")) {
+        if (fromArgs.length() > 0) {
+          fromArgs.append('\n');
+        }
+        fromArgs.append(arg.substring(2));
+      } else {
+        fromArgs.append(' ').append(quote(arg));
+      }
+    }
+    config.load(fromArgs.toString(), "command line");
+    return config;
+  }
+
+  private static String quote(String arg) {
+    if (arg.isEmpty() || arg.chars().anyMatch(c -> c == ' ' || c == '"' || c == '\'')) {
+      return '"' + arg.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+    return arg;
+  }
+
+  /** Applies config-file text: one directive per line, {@code #} comments, quoted arguments. */
+  public void load(String text, String source) throws ConfigException {
+    String[] lines = text.split("\n");
+    for (int n = 0; n < lines.length; n++) {
+      String line = lines[n].strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      List<String> words = ConfigLine.split(line);
+      if (words == null) {
+        throw new ConfigException(error(source, n, line, "Unbalanced quotes in configuration line"));
+      }
+      String name = words.get(0).toLowerCase(Locale.ROOT);
+      Directive directive = DIRECTIVES.get(name);
+      if (directive == null) {
+        throw new ConfigException(error(source, n, line, "Bad directive or wrong number of arguments"));
+      }
+      String value = String.join(" ", words.subList(1, words.size()));
+      try {
+        values.put(name, directive.validator().normalize(value));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(error(source, n, line, "Invalid '" + name + "' value: " + e.getMessage()));
+      }
+    }
+  }
+
+  private static String error(String source, int lineIndex, String line, String reason) {
+    return "*** FATAL CONFIG FILE ERROR (" + source + ") ***\n"
+        + "Reading the configuration file, at line " + (lineIndex + 1) + "\n"
+        + ">>> '" + line + "'\n" + reason;
+  }
+
+  /** The config file the node started with, or null. */
+  public Path configFile() {
+    return configFile;
+  }
+
+  public static Map<String, Directive> directives() {
+    return DIRECTIVES;
+  }
+
+  public String get(String name) {
+    return values.get(name.toLowerCase(Locale.ROOT));
+  }
+
+  public long getLong(String name) {
+    return Long.parseLong(get(name));
+  }
+
+  /** Directives whose names match the glob, with their values, in declaration order. */
+  public List<Map.Entry<String, String>> matching(java.util.function.Predicate<String> matches) {
+    List<Map.Entry<String, String>> result = new ArrayList<>();
+    for (String name : DIRECTIVES.keySet()) {
+      if (matches.test(name)) {
+        result.add(Map.entry(name, values.get(name)));
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Sets several directives at once, all or nothing, as CONFIG SET does; throws with Redis'
+   * message for the first bad one.
+   */
+  public synchronized void set(Map<String, String> changes) throws ConfigException {
+    Map<String, String> normalized = new LinkedHashMap<>();
+    for (Map.Entry<String, String> change : changes.entrySet()) {
+      String name = change.getKey().toLowerCase(Locale.ROOT);
+      Directive directive = DIRECTIVES.get(name);
+      if (directive == null) {
+        throw new ConfigException("ERR Unknown option or number of arguments for CONFIG SET - '" + change.getKey() + "'");
+      }
+      if (!directive.mutable()) {
+        throw new ConfigException("ERR CONFIG SET failed (possibly related to argument '" + name + "') - can't set immutable config");
+      }
+      try {
+        normalized.put(name, directive.validator().normalize(change.getValue()));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + e.getMessage());
+      }
+    }
+    values.putAll(normalized);
+  }
+
+  public int port() {
+    return (int) getLong("port");
+  }
+
+  public String bind() {
+    return get("bind");
+  }
+
+  public Path dir() {
+    return Path.of(get("dir"));
+  }
+
+  public int databases() {
+    return (int) getLong("databases");
+  }
+
+  public int hz() {
+    return (int) getLong("hz");
+  }
+
+  public int keyspaceShards() {
+    return (int) getLong("keyspace-shards");
+  }
+
+  public long protoMaxBulkLength() {
+    return getLong("proto-max-bulk-len");
+  }
+}

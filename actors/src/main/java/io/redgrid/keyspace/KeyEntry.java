@@ -1,0 +1,55 @@
+package io.redgrid.keyspace;
+
+/** One key of a database: its bytes, its value, its expiry and access metadata; also the hash chain node. */
+public final class KeyEntry {
+  /** Marks an entry without a time to live. */
+  public static final long NO_EXPIRY = -1;
+
+  final byte[] key;
+  final int hash;
+  KeyEntry next;
+  /** Position in the database's volatile-key index, or -1: lets expiry sample and remove in O(1). */
+  int volatileIndex = -1;
+
+  Object value;
+  long expireAt = NO_EXPIRY;
+  /** Last access in milliseconds of the keyspace clock, for OBJECT IDLETIME and LRU eviction. */
+  long lastAccess;
+  /** Logarithmic access counter as Redis' LFU (OBJECT FREQ). */
+  int frequency;
+
+  KeyEntry(byte[] key, int hash, Object value) {
+    this.key = key;
+    this.hash = hash;
+    this.value = value;
+  }
+
+  public byte[] key() {
+    return key;
+  }
+
+  public Object value() {
+    return value;
+  }
+
+  public long expireAt() {
+    return expireAt;
+  }
+
+  public boolean hasExpiry() {
+    return expireAt != NO_EXPIRY;
+  }
+
+  public long lastAccess() {
+    return lastAccess;
+  }
+
+  public int frequency() {
+    return frequency;
+  }
+
+  /** Records an access at {@code now} (keyspace clock milliseconds). */
+  public void touch(long now) {
+    lastAccess = now;
+  }
+}

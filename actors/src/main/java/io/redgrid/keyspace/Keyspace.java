@@ -1,0 +1,52 @@
+package io.redgrid.keyspace;
+
+/**
+ * The data of one shard: its slice of every numbered database.
+ *
+ * <p>Mutable on purpose, like Redis' own dicts: copying a keyspace per write is not an option.
+ * Only the owning shard actor touches it, or a coordinator while it holds that shard's lock.
+ */
+public final class Keyspace {
+  private final int shardId;
+  private Database[] databases;
+
+  public Keyspace(int shardId, int databaseCount) {
+    this.shardId = shardId;
+    this.databases = new Database[databaseCount];
+    for (int i = 0; i < databaseCount; i++) {
+      databases[i] = new Database();
+    }
+  }
+
+  public int shardId() {
+    return shardId;
+  }
+
+  public int databaseCount() {
+    return databases.length;
+  }
+
+  public Database database(int index) {
+    return databases[index];
+  }
+
+  public long keyCount() {
+    long total = 0;
+    for (Database db : databases) {
+      total += db.size();
+    }
+    return total;
+  }
+
+  public void swap(int first, int second) {
+    Database kept = databases[first];
+    databases[first] = databases[second];
+    databases[second] = kept;
+  }
+
+  public void flushAll() {
+    for (Database db : databases) {
+      db.clear();
+    }
+  }
+}

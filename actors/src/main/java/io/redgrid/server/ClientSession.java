@@ -1,0 +1,131 @@
+package io.redgrid.server;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The state of one client connection: selected database, protocol version, name and the figures
+ * CLIENT LIST reports. Owned by its connection; other threads only read it (CLIENT LIST, KILL).
+ */
+public final class ClientSession {
+  private final long id;
+  private final String address;
+  private final String localAddress;
+  private final long createdAt;
+  private volatile int db;
+  private volatile int protocol = 2;
+  private volatile byte[] name;
+  private volatile String libraryName = "";
+  private volatile String libraryVersion = "";
+  private volatile long lastInteraction;
+  private volatile String lastCommand = "NULL";
+  private volatile boolean closeRequested;
+  private volatile Runnable killer = () -> {};
+
+  public ClientSession(long id, String address, String localAddress, long createdAt) {
+    this.id = id;
+    this.address = address;
+    this.localAddress = localAddress;
+    this.createdAt = createdAt;
+    this.lastInteraction = createdAt;
+  }
+
+  public long id() {
+    return id;
+  }
+
+  public String address() {
+    return address;
+  }
+
+  public String localAddress() {
+    return localAddress;
+  }
+
+  public long createdAt() {
+    return createdAt;
+  }
+
+  public int db() {
+    return db;
+  }
+
+  public void select(int db) {
+    this.db = db;
+  }
+
+  public int protocol() {
+    return protocol;
+  }
+
+  public void protocol(int protocol) {
+    this.protocol = protocol;
+  }
+
+  /** The connection name, or null when none was set. */
+  public byte[] name() {
+    return name;
+  }
+
+  public String nameText() {
+    return name == null ? "" : new String(name, StandardCharsets.UTF_8);
+  }
+
+  public void name(byte[] name) {
+    this.name = name == null || name.length == 0 ? null : name;
+  }
+
+  public String libraryName() {
+    return libraryName;
+  }
+
+  public void libraryName(String libraryName) {
+    this.libraryName = libraryName;
+  }
+
+  public String libraryVersion() {
+    return libraryVersion;
+  }
+
+  public void libraryVersion(String libraryVersion) {
+    this.libraryVersion = libraryVersion;
+  }
+
+  public long lastInteraction() {
+    return lastInteraction;
+  }
+
+  public String lastCommand() {
+    return lastCommand;
+  }
+
+  public void commandStarted(String command, long now) {
+    this.lastCommand = command;
+    this.lastInteraction = now;
+  }
+
+  /** QUIT and CLIENT KILL: the connection closes once the pending replies are written. */
+  public boolean closeRequested() {
+    return closeRequested;
+  }
+
+  public void requestClose() {
+    this.closeRequested = true;
+  }
+
+  /** Set by the gateway: closes this connection from another client's CLIENT KILL. */
+  public void onKill(Runnable killer) {
+    this.killer = killer;
+  }
+
+  public void kill() {
+    closeRequested = true;
+    killer.run();
+  }
+
+  /** Back to a fresh connection's state (RESET). */
+  public void reset() {
+    db = 0;
+    protocol = 2;
+    name = null;
+  }
+}

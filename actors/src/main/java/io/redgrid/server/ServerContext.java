@@ -1,0 +1,26 @@
+package io.redgrid.server;
+
+import io.redgrid.config.ServerConfig;
+import java.util.Collection;
+
+/**
+ * What server and connection commands need from the running node; the cluster module provides
+ * it, so commands stay free of networking and actor-system code.
+ */
+public interface ServerContext {
+  ServerConfig config();
+
+  /** Connected clients, for CLIENT LIST / KILL and INFO clients. */
+  Collection<ClientSession> clients();
+
+  ServerStats stats();
+
+  /** Epoch milliseconds at start-up. */
+  long startedAt();
+
+  /** TCP port actually bound. */
+  int port();
+
+  /** Stops the node after the current reply (SHUTDOWN); {@code save} is the NOSAVE/SAVE choice. */
+  void shutdown(boolean save);
+}

@@ -1,0 +1,239 @@
+package io.redgrid.shard;
+
+import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.Entity;
+import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.RecoveryCompleted;
+import akka.persistence.typed.javadsl.CommandHandler;
+import akka.persistence.typed.javadsl.Effect;
+import akka.persistence.typed.javadsl.EventHandler;
+import akka.persistence.typed.javadsl.EventSourcedBehavior;
+import akka.persistence.typed.javadsl.SignalHandler;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.redgrid.command.Call;
+import io.redgrid.command.ShardAccess;
+import io.redgrid.keyspace.Database;
+import io.redgrid.keyspace.KeyEntry;
+import io.redgrid.keyspace.Keyspace;
+import io.redgrid.protocol.Reply;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One keyspace shard: the data of a fixed range of slots for every database, processing
+ * commands one at a time like one Redis event loop, as a Cluster Sharding entity.
+ *
+ * <p>Lifecycle: the entity recovers by replaying its events (deterministic Redis commands)
+ * through the command table, registers itself in the node's {@link ShardDirectory}, then serves
+ * {@link ShardMessage.Run} batches, coordinator locks and the active-expiry timer.
+ *
+ * <p>Why commands change the keyspace in the command handler rather than in the event handler:
+ * a pipelined batch must see its own earlier writes (SET then INCR of the same key in one
+ * message), and copying collections to stage changes is not affordable. The command handler
+ * therefore applies each command as it runs and records its effects; the batch is persisted
+ * with one persist call and replied to afterwards. This stays correct because (1) Akka stashes
+ * every other message until the persist completes, so no client sees an unpersisted write;
+ * (2) a failed persist stops the entity, which then recovers from the journal, discarding the
+ * unpersisted change; (3) the event handler applies events only while recovering, through the
+ * same command code, so live and replayed state are built by one path.
+ */
+public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, ShardEvent, Keyspace> {
+  public static final EntityTypeKey<ShardMessage> ENTITY_TYPE_KEY =
+      EntityTypeKey.create(ShardMessage.class, "keyspace-shard");
+
+  /** Upper bound of one active-expiry cycle, as Redis' slow cycle (25% of a 100 ms tick). */
+  private static final long EXPIRE_CYCLE_NANOS = 25_000_000L;
+  private static final int EXPIRE_SAMPLE = 20;
+
+  private final int shardId;
+  private final ShardRuntime runtime;
+  private final ActorContext<ShardMessage> context;
+  private final TimerScheduler<ShardMessage> timers;
+  private boolean recovering = true;
+  private long lockedBy;
+
+  private KeyspaceShard(
+      int shardId,
+      ShardRuntime runtime,
+      ActorContext<ShardMessage> context,
+      TimerScheduler<ShardMessage> timers) {
+    super(PersistenceId.ofUniqueId("shard-" + shardId));
+    this.shardId = shardId;
+    this.runtime = runtime;
+    this.context = context;
+    this.timers = timers;
+  }
+
+  public static Behavior<ShardMessage> create(int shardId, ShardRuntime runtime) {
+    return Behaviors.withTimers(
+        timers -> Behaviors.setup(context -> new KeyspaceShard(shardId, runtime, context, timers)));
+  }
+
+  /** Akka settings the shard entities need (event serializer, stash capacity); add as a fallback. */
+  public static Config akkaDefaults() {
+    return ConfigFactory.parseResources(KeyspaceShard.class, "/redgrid-actors.conf");
+  }
+
+  /** Registers the entity type with Cluster Sharding; entity ids are the shard numbers. */
+  public static void init(ClusterSharding sharding, ShardRuntime runtime) {
+    sharding.init(
+        Entity.of(ENTITY_TYPE_KEY, entity -> create(Integer.parseInt(entity.getEntityId()), runtime)));
+  }
+
+  @Override
+  public Keyspace emptyState() {
+    return new Keyspace(shardId, runtime.databases());
+  }
+
+  @Override
+  public CommandHandler<ShardMessage, ShardEvent, Keyspace> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(ShardMessage.Run.class, this::onRun)
+        .onCommand(ShardMessage.Lock.class, this::onLock)
+        .onCommand(ShardMessage.Release.class, this::onRelease)
+        .onCommand(ShardMessage.ExpireTick.class, this::onExpireTick)
+        .build();
+  }
+
+  @Override
+  public EventHandler<Keyspace, ShardEvent> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onAnyEvent((Keyspace keyspace, ShardEvent event) -> apply(keyspace, event));
+  }
+
+  @Override
+  public SignalHandler<Keyspace> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+        .onSignal(PostStop.instance(), state -> runtime.directory().unregister(shardId, context.getSelf()))
+        .build();
+  }
+
+  @Override
+  public boolean shouldSnapshot(Keyspace state, ShardEvent event, long sequenceNr) {
+    return false;
+  }
+
+  private void onRecovered(Keyspace keyspace) {
+    recovering = false;
+    runtime.directory().register(shardId, context.getSelf());
+    Duration tick = Duration.ofMillis(Math.max(1, 1000 / runtime.hz()));
+    timers.startTimerWithFixedDelay(ShardMessage.ExpireTick.INSTANCE, tick);
+  }
+
+  /** Live events were applied by the command handler already (see the class comment). */
+  private Keyspace apply(Keyspace keyspace, ShardEvent event) {
+    if (recovering) {
+      Call.Context replay = new Call.Context()
+          .db(event.db())
+          .shards(ShardAccess.of(keyspace))
+          .clock(runtime.clock())
+          .replaying(true);
+      Reply reply = runtime.table().execute(event.command(), replay);
+      if (reply instanceof Reply.Error error) {
+        context.getLog().warn("shard {} could not replay an event: {}", shardId, error.message());
+      }
+    }
+    return keyspace;
+  }
+
+  private Effect<ShardEvent, Keyspace> onRun(Keyspace keyspace, ShardMessage.Run run) {
+    if (lockedBy != 0) {
+      return Effect().stash();
+    }
+    ShardMessage.Request[] requests = run.requests();
+    Reply[] replies = new Reply[requests.length];
+    List<ShardEvent> events = new ArrayList<>(0);
+    Call.Context callContext = new Call.Context()
+        .shards(ShardAccess.of(keyspace))
+        .clock(runtime.clock())
+        .stats(runtime.stats())
+        .effects((shard, db, argv) -> events.add(new ShardEvent(db, argv)));
+    for (int i = 0; i < requests.length; i++) {
+      ShardMessage.Request request = requests[i];
+      callContext.db(request.db()).protocol(request.protocol());
+      replies[i] = safely(() -> runtime.table().execute(request.spec(), request.argv(), callContext));
+    }
+    if (events.isEmpty()) {
+      run.replies().complete(replies);
+      return Effect().none();
+    }
+    return Effect().persist(events).thenRun(state -> run.replies().complete(replies));
+  }
+
+  private Effect<ShardEvent, Keyspace> onLock(Keyspace keyspace, ShardMessage.Lock lock) {
+    if (lockedBy != 0) {
+      return Effect().stash();
+    }
+    lockedBy = lock.token();
+    lock.granted().complete(keyspace);
+    return Effect().none();
+  }
+
+  private Effect<ShardEvent, Keyspace> onRelease(Keyspace keyspace, ShardMessage.Release release) {
+    if (release.token() != lockedBy) {
+      context.getLog().error("shard {} ignored a release by {}, held by {}", shardId, release.token(), lockedBy);
+      release.persisted().completeExceptionally(new IllegalStateException("shard not held by this token"));
+      return Effect().none();
+    }
+    lockedBy = 0;
+    if (release.events().isEmpty()) {
+      release.persisted().complete(null);
+      return Effect().unstashAll();
+    }
+    return Effect().persist(release.events())
+        .thenRun(state -> release.persisted().complete(null))
+        .thenUnstashAll();
+  }
+
+  /** Redis' active expiry: sample keys with a TTL, delete the expired, repeat while many were. */
+  private Effect<ShardEvent, Keyspace> onExpireTick(Keyspace keyspace, ShardMessage.ExpireTick tick) {
+    if (lockedBy != 0) {
+      return Effect().none();
+    }
+    List<ShardEvent> events = new ArrayList<>(0);
+    long deadline = System.nanoTime() + EXPIRE_CYCLE_NANOS;
+    long now = runtime.clock().millis();
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int db = 0; db < keyspace.databaseCount(); db++) {
+      Database database = keyspace.database(db);
+      int expired;
+      do {
+        expired = 0;
+        int samples = Math.min(EXPIRE_SAMPLE, database.volatileCount());
+        for (int i = 0; i < samples; i++) {
+          KeyEntry entry = database.randomVolatile(random);
+          if (entry != null && entry.expireAt() <= now) {
+            database.remove(entry.key());
+            runtime.stats().expiredKeys.increment();
+            events.add(new ShardEvent(db, new byte[][] {DEL, entry.key()}));
+            expired++;
+          }
+        }
+      } while (expired > EXPIRE_SAMPLE / 4 && System.nanoTime() < deadline);
+    }
+    return events.isEmpty() ? Effect().none() : Effect().persist(events);
+  }
+
+  private static final byte[] DEL = {'D', 'E', 'L'};
+
+  private Reply safely(java.util.function.Supplier<Reply> command) {
+    try {
+      return command.get();
+    } catch (RuntimeException e) {
+      context.getLog().error("shard {}: command failed", shardId, e);
+      return Reply.error("ERR internal error: " + e);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package io.redgrid.shard;
+
+import io.redgrid.command.CommandSpec;
+import io.redgrid.keyspace.Keyspace;
+import io.redgrid.protocol.Reply;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What a keyspace shard accepts. Replies travel in the message as futures completed by the
+ * shard, so the hot path needs no ask and no temporary actor. These messages stay in the JVM:
+ * the gateway and the coordinator always talk to shards on their own node.
+ */
+public sealed interface ShardMessage {
+  /** One command of a batch, resolved by the gateway, with the db and protocol it runs under. */
+  record Request(CommandSpec spec, byte[][] argv, int db, int protocol) {}
+
+  /**
+   * Consecutive commands of one connection for this shard, run in order; their effects are
+   * persisted with one persist call and the replies delivered after it.
+   */
+  record Run(Request[] requests, CompletableFuture<Reply[]> replies) implements ShardMessage {}
+
+  /**
+   * Takes this shard for a coordinator: the shard hands out its keyspace and processes nothing
+   * else until the matching {@link Release}.
+   */
+  record Lock(long token, CompletableFuture<Keyspace> granted) implements ShardMessage {}
+
+  /** Persists what the coordinator changed in this shard, then frees the shard. */
+  record Release(long token, List<ShardEvent> events, CompletableFuture<Void> persisted)
+      implements ShardMessage {}
+
+  /** Timer tick of the active expiry sweep. */
+  enum ExpireTick implements ShardMessage {
+    INSTANCE
+  }
+}

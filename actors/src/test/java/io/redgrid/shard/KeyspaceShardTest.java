@@ -1,0 +1,177 @@
+package io.redgrid.shard;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import com.typesafe.config.ConfigFactory;
+import io.redgrid.command.CommandHarness.ManualClock;
+import io.redgrid.command.CommandSpec;
+import io.redgrid.command.CommandTable;
+import io.redgrid.command.Commands;
+import io.redgrid.keyspace.Keyspace;
+import io.redgrid.keyspace.ShardMap;
+import io.redgrid.protocol.Reply;
+import io.redgrid.server.ServerStats;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** The shard entity: batches, persistence and recovery, coordinator locks, active expiry. */
+class KeyspaceShardTest {
+  private static final ActorTestKit testKit = ActorTestKit.create(ConfigFactory.parseString("""
+      akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+      akka.persistence.journal.inmem.test-serialization = on
+      akka.persistence.snapshot-store.plugin = "akka.persistence.no-snapshot-store"
+      akka.actor.provider = local
+      """).withFallback(KeyspaceShard.akkaDefaults()).withFallback(ConfigFactory.load()));
+  private static final AtomicInteger ids = new AtomicInteger(100);
+
+  private final CommandTable table = Commands.standardTable();
+  private final ManualClock clock = new ManualClock();
+  private final ShardDirectory directory = new ShardDirectory(1000);
+  private final ShardRuntime runtime =
+      new ShardRuntime(table, new ShardMap(1000), 16, clock, new ServerStats(), directory, 100);
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  private static byte[][] argv(String... args) {
+    byte[][] argv = new byte[args.length][];
+    for (int i = 0; i < args.length; i++) {
+      argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
+    }
+    return argv;
+  }
+
+  private ShardMessage.Request request(int db, String... args) {
+    byte[][] argv = argv(args);
+    CommandSpec spec = table.resolve(argv);
+    return new ShardMessage.Request(spec, argv, db, 2);
+  }
+
+  private Reply[] run(ActorRef<ShardMessage> shard, ShardMessage.Request... requests) throws Exception {
+    CompletableFuture<Reply[]> replies = new CompletableFuture<>();
+    shard.tell(new ShardMessage.Run(requests, replies));
+    return replies.get(5, TimeUnit.SECONDS);
+  }
+
+  private static String text(Reply reply) {
+    return new String(((Reply.Bulk) reply).value(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aBatchSeesItsOwnEarlierWritesAndRepliesInOrder() throws Exception {
+    ActorRef<ShardMessage> shard = testKit.spawn(KeyspaceShard.create(ids.incrementAndGet(), runtime));
+    Reply[] replies = run(shard,
+        request(0, "SET", "k", "v1"),
+        request(0, "GET", "k"),
+        request(0, "SET", "k", "v2"),
+        request(0, "GET", "k"));
+    assertEquals(Reply.OK, replies[0]);
+    assertEquals("v1", text(replies[1]));
+    assertEquals(Reply.OK, replies[2]);
+    assertEquals("v2", text(replies[3]));
+  }
+
+  @Test
+  void aStoppedShardRecoversTheSameStateFromItsEvents() throws Exception {
+    int id = ids.incrementAndGet();
+    ActorRef<ShardMessage> shard = testKit.spawn(KeyspaceShard.create(id, runtime));
+    run(shard,
+        request(0, "SET", "a", "1"),
+        request(3, "SET", "b", "2", "PX", "60000"),
+        request(0, "SET", "gone", "x"),
+        request(0, "DEL", "gone"));
+    testKit.stop(shard);
+
+    ActorRef<ShardMessage> respawned = testKit.spawn(KeyspaceShard.create(id, runtime));
+    Reply[] replies = run(respawned,
+        request(0, "GET", "a"),
+        request(3, "GET", "b"),
+        request(0, "GET", "b"),
+        request(0, "EXISTS", "gone"));
+    assertEquals("1", text(replies[0]));
+    assertEquals("2", text(replies[1]));
+    assertEquals(Reply.NULL, replies[2]);
+    assertEquals(Reply.integer(0), replies[3]);
+  }
+
+  @Test
+  void aHeldShardServesNoOneElseUntilReleasedAndPersistsTheHoldersChanges() throws Exception {
+    int id = ids.incrementAndGet();
+    ActorRef<ShardMessage> shard = testKit.spawn(KeyspaceShard.create(id, runtime));
+    run(shard, request(0, "SET", "k", "before"));
+
+    CompletableFuture<Keyspace> granted = new CompletableFuture<>();
+    shard.tell(new ShardMessage.Lock(7, granted));
+    Keyspace keyspace = granted.get(5, TimeUnit.SECONDS);
+
+    CompletableFuture<Reply[]> waiting = new CompletableFuture<>();
+    shard.tell(new ShardMessage.Run(new ShardMessage.Request[] {request(0, "GET", "k")}, waiting));
+    Thread.sleep(200);
+    assertFalse(waiting.isDone(), "a held shard must not serve other clients");
+
+    keyspace.database(0).put(argv("k")[0], argv("after")[0]);
+    CompletableFuture<Void> persisted = new CompletableFuture<>();
+    shard.tell(new ShardMessage.Release(7,
+        List.of(new ShardEvent(0, argv("SET", "k", "after"))), persisted));
+    persisted.get(5, TimeUnit.SECONDS);
+    assertEquals("after", text(waiting.get(5, TimeUnit.SECONDS)[0]));
+
+    testKit.stop(shard);
+    ActorRef<ShardMessage> respawned = testKit.spawn(KeyspaceShard.create(id, runtime));
+    assertEquals("after", text(run(respawned, request(0, "GET", "k"))[0]));
+  }
+
+  @Test
+  void theActiveSweepDeletesExpiredKeysNobodyReads() throws Exception {
+    int id = ids.incrementAndGet();
+    ActorRef<ShardMessage> shard = testKit.spawn(KeyspaceShard.create(id, runtime));
+    run(shard, request(0, "SET", "short", "v", "PX", "100"), request(0, "SET", "long", "v"));
+    clock.advance(1000);
+    CompletableFuture<Keyspace> granted = new CompletableFuture<>();
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(() -> {
+      CompletableFuture<Keyspace> lock = new CompletableFuture<>();
+      shard.tell(new ShardMessage.Lock(99, lock));
+      Keyspace keyspace = lock.join();
+      int size = keyspace.database(0).size();
+      shard.tell(new ShardMessage.Release(99, List.of(), new CompletableFuture<>()));
+      assertEquals(1, size);
+      return null;
+    });
+
+    testKit.stop(shard);
+    ActorRef<ShardMessage> respawned = testKit.spawn(KeyspaceShard.create(id, runtime));
+    Reply[] replies = run(respawned, request(0, "EXISTS", "short"), request(0, "EXISTS", "long"));
+    assertEquals(Reply.integer(0), replies[0], "the expiry was persisted as a delete");
+    assertEquals(Reply.integer(1), replies[1]);
+  }
+
+  @Test
+  void theEventFormatIsRespAsInRedisAof() throws Exception {
+    byte[] db0 = ShardEventSerializer.encode(new ShardEvent(0, argv("SET", "k", "v", "PXAT", "1700000060000")));
+    assertEquals("*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n$4\r\nPXAT\r\n$13\r\n1700000060000\r\n",
+        new String(db0, StandardCharsets.UTF_8));
+    byte[] db5 = ShardEventSerializer.encode(new ShardEvent(5, argv("DEL", "k")));
+    assertEquals("*2\r\n$6\r\nSELECT\r\n$1\r\n5\r\n*2\r\n$3\r\nDEL\r\n$1\r\nk\r\n",
+        new String(db5, StandardCharsets.UTF_8));
+    ShardEvent decoded = ShardEventSerializer.decode(db5);
+    assertEquals(5, decoded.db());
+    assertArrayEquals(argv("DEL", "k")[1], decoded.command()[1]);
+    assertEquals("resp1", new ShardEventSerializer().manifest(decoded));
+    assertTrue(new ShardEventSerializer().identifier() > 40, "identifiers up to 40 are Akka's");
+  }
+}

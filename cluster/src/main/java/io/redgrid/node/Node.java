@@ -1,0 +1,213 @@
+package io.redgrid.node;
+
+import akka.Done;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import akka.stream.KillSwitches;
+import akka.stream.UniqueKillSwitch;
+import akka.stream.javadsl.Flow;
+import akka.stream.javadsl.Keep;
+import akka.stream.javadsl.Tcp;
+import akka.util.ByteString;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.redgrid.command.CommandTable;
+import io.redgrid.command.Commands;
+import io.redgrid.config.ServerConfig;
+import io.redgrid.coordinator.Coordinator;
+import io.redgrid.keyspace.Clock;
+import io.redgrid.keyspace.ShardMap;
+import io.redgrid.server.ClientSession;
+import io.redgrid.server.ServerStats;
+import io.redgrid.shard.KeyspaceShard;
+import io.redgrid.shard.ShardDirectory;
+import io.redgrid.shard.ShardMessage;
+import io.redgrid.shard.ShardRouter;
+import io.redgrid.shard.ShardRuntime;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running RedGrid node: the actor system (a one-node Akka cluster that joins itself), the
+ * keyspace shard entities, and the RESP gateway on the configured port.
+ */
+public final class Node implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+  private final ActorSystem<Void> system;
+  private final NodeContext context;
+  private final Tcp.ServerBinding binding;
+  private final CompletableFuture<Boolean> shutdownRequested = new CompletableFuture<>();
+
+  private Node(ActorSystem<Void> system, NodeContext context, Tcp.ServerBinding binding) {
+    this.system = system;
+    this.context = context;
+    this.binding = binding;
+  }
+
+  /** Boots a node and returns once it accepts connections. */
+  public static Node start(ServerConfig config) {
+    return start(config, Clock.SYSTEM);
+  }
+
+  static Node start(ServerConfig config, Clock clock) {
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "redgrid", akkaConfig(config));
+    CompletableFuture<Boolean> shutdown = new CompletableFuture<>();
+    try {
+      Cluster cluster = Cluster.get(system);
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+
+      CommandTable table = Commands.standardTable();
+      ShardMap shardMap = new ShardMap(config.keyspaceShards());
+      ShardDirectory directory = new ShardDirectory(shardMap.shardCount());
+      ServerStats stats = new ServerStats();
+      ShardRuntime runtime = new ShardRuntime(table, shardMap, config.databases(), clock, stats,
+          directory, config.hz());
+      ClusterSharding sharding = ClusterSharding.get(system);
+      KeyspaceShard.init(sharding, runtime);
+      ShardRouter router = (shard, message) -> {
+        var local = directory.get(shard);
+        if (local != null) {
+          local.tell(message);
+        } else {
+          sharding.entityRefFor(KeyspaceShard.ENTITY_TYPE_KEY, Integer.toString(shard)).tell(message);
+        }
+      };
+      Executor executor = system.executionContext();
+      Coordinator coordinator = new Coordinator(router, shardMap, table, executor);
+      NodeContext context = new NodeContext(config, table, shardMap, router, coordinator, executor,
+          clock, stats, shutdown::complete);
+
+      awaitShards(sharding, directory);
+      Tcp.ServerBinding binding = bind(system, context, config);
+      context.port(((InetSocketAddress) binding.localAddress()).getPort());
+      Node node = new Node(system, context, binding);
+      shutdown.thenAccept(save -> node.shutdownRequested.complete(save));
+      log.info("Ready to accept connections tcp on port {}", context.port());
+      return node;
+    } catch (RuntimeException e) {
+      system.terminate();
+      throw e;
+    }
+  }
+
+  /** Starts every shard entity and waits until all have recovered their data. */
+  private static void awaitShards(ClusterSharding sharding, ShardDirectory directory) {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    long lastPoke = 0;
+    while (!directory.allRegistered()) {
+      if (System.nanoTime() - lastPoke > TimeUnit.SECONDS.toNanos(1)) {
+        for (int shard = 0; shard < directory.shardCount(); shard++) {
+          if (directory.get(shard) == null) {
+            sharding.entityRefFor(KeyspaceShard.ENTITY_TYPE_KEY, Integer.toString(shard))
+                .tell(ShardMessage.ExpireTick.INSTANCE);
+          }
+        }
+        lastPoke = System.nanoTime();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("keyspace shards did not start within 10 minutes");
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while starting shards", e);
+      }
+    }
+  }
+
+  private static Tcp.ServerBinding bind(ActorSystem<Void> system, NodeContext context, ServerConfig config) {
+    String host = firstBindAddress(config.bind());
+    var bound = Tcp.get(system).bind(host, config.port())
+        .to(akka.stream.javadsl.Sink.foreach(incoming -> {
+          ClientSession session = context.connect(
+              address(incoming.remoteAddress()), address(incoming.localAddress()));
+          Connection connection = new Connection(session, context);
+          Flow<ByteString, ByteString, UniqueKillSwitch> flow = Flow.<ByteString>create()
+              .mapAsync(1, connection::process)
+              .takeWhile(output -> !output.close(), true)
+              .map(Connection.Output::bytes)
+              .viaMat(KillSwitches.single(), Keep.right())
+              .watchTermination((kill, done) -> {
+                done.whenComplete((ok, failure) -> context.disconnect(session));
+                return kill;
+              });
+          UniqueKillSwitch kill = incoming.handleWith(flow, system);
+          session.onKill(kill::shutdown);
+        }))
+        .run(system);
+    try {
+      return bound.toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("Could not bind to " + host + ":" + config.port() + ": "
+          + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+    }
+  }
+
+  private static String firstBindAddress(String bind) {
+    String first = bind.trim().split("\\s+")[0];
+    return first.startsWith("-") ? first.substring(1) : first;
+  }
+
+  private static String address(InetSocketAddress address) {
+    return address.getAddress().getHostAddress() + ":" + address.getPort();
+  }
+
+  private static Config akkaConfig(ServerConfig config) {
+    String level = switch (config.get("loglevel")) {
+      case "debug" -> "DEBUG";
+      case "warning", "nothing" -> "WARNING";
+      default -> "INFO";
+    };
+    Config node = ConfigFactory.parseMap(Map.of("akka.loglevel", level))
+        .withFallback(ConfigFactory.defaultApplication())
+        .withFallback(ConfigFactory.parseResources(Node.class, "/redgrid-akka.conf"))
+        .withFallback(KeyspaceShard.akkaDefaults());
+    return ConfigFactory.load(node);
+  }
+
+  /** The TCP port the gateway listens on. */
+  public int port() {
+    return context.port();
+  }
+
+  /** Completes when a client asked for SHUTDOWN; the value tells whether to save. */
+  public CompletionStage<Boolean> shutdownRequested() {
+    return shutdownRequested;
+  }
+
+  public CompletionStage<Done> terminated() {
+    return system.getWhenTerminated();
+  }
+
+  /** Stops accepting connections and terminates the actor system. */
+  @Override
+  public void close() {
+    try {
+      binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("unbinding the gateway failed: {}", e.toString());
+    }
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("the actor system did not terminate cleanly: {}", e.toString());
+    }
+  }
+
+  Duration uptime() {
+    return Duration.ofMillis(System.currentTimeMillis() - context.startedAt());
+  }
+}

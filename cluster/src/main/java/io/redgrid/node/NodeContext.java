@@ -1,0 +1,118 @@
+package io.redgrid.node;
+
+import io.redgrid.command.CommandTable;
+import io.redgrid.config.ServerConfig;
+import io.redgrid.coordinator.Coordinator;
+import io.redgrid.keyspace.Clock;
+import io.redgrid.keyspace.ShardMap;
+import io.redgrid.server.ClientSession;
+import io.redgrid.server.ServerContext;
+import io.redgrid.server.ServerStats;
+import io.redgrid.shard.ShardRouter;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/** Everything a connection needs from its node, and what server commands see of it. */
+final class NodeContext implements ServerContext {
+  private final ServerConfig config;
+  private final CommandTable table;
+  private final ShardMap shardMap;
+  private final ShardRouter router;
+  private final Coordinator coordinator;
+  private final Executor executor;
+  private final Clock clock;
+  private final ServerStats stats;
+  private final long startedAt = System.currentTimeMillis();
+  private final ConcurrentSkipListMap<Long, ClientSession> clients = new ConcurrentSkipListMap<>();
+  private final AtomicLong clientIds = new AtomicLong();
+  private final Consumer<Boolean> shutdown;
+  private volatile int port;
+
+  NodeContext(ServerConfig config, CommandTable table, ShardMap shardMap, ShardRouter router,
+      Coordinator coordinator, Executor executor, Clock clock, ServerStats stats,
+      Consumer<Boolean> shutdown) {
+    this.config = config;
+    this.table = table;
+    this.shardMap = shardMap;
+    this.router = router;
+    this.coordinator = coordinator;
+    this.executor = executor;
+    this.clock = clock;
+    this.stats = stats;
+    this.shutdown = shutdown;
+  }
+
+  ClientSession connect(String address, String localAddress) {
+    ClientSession session = new ClientSession(clientIds.incrementAndGet(), address, localAddress,
+        System.currentTimeMillis());
+    clients.put(session.id(), session);
+    stats.connectionsReceived.increment();
+    return session;
+  }
+
+  void disconnect(ClientSession session) {
+    clients.remove(session.id());
+  }
+
+  @Override
+  public ServerConfig config() {
+    return config;
+  }
+
+  @Override
+  public Collection<ClientSession> clients() {
+    return Collections.unmodifiableCollection(clients.values());
+  }
+
+  @Override
+  public ServerStats stats() {
+    return stats;
+  }
+
+  @Override
+  public long startedAt() {
+    return startedAt;
+  }
+
+  @Override
+  public int port() {
+    return port;
+  }
+
+  void port(int port) {
+    this.port = port;
+  }
+
+  @Override
+  public void shutdown(boolean save) {
+    shutdown.accept(save);
+  }
+
+  CommandTable table() {
+    return table;
+  }
+
+  ShardMap shardMap() {
+    return shardMap;
+  }
+
+  ShardRouter router() {
+    return router;
+  }
+
+  Coordinator coordinator() {
+    return coordinator;
+  }
+
+  Executor executor() {
+    return executor;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+}

@@ -1,0 +1,61 @@
+package io.redgrid.node;
+
+import io.redgrid.config.ServerConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** A node started in-process on a free port, shared by the tests of one class. */
+final class NodeFixture implements AutoCloseable {
+  final Node node;
+
+  NodeFixture(String... directives) {
+    String[] args = new String[directives.length + 2];
+    args[0] = "--port";
+    args[1] = "0";
+    System.arraycopy(directives, 0, args, 2, directives.length);
+    try {
+      node = Node.start(ServerConfig.fromArgs(args));
+    } catch (io.redgrid.config.ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  int port() {
+    return node.port();
+  }
+
+  /** Sends raw bytes on a fresh connection and returns everything read until the server closes or {@code expect} bytes arrived. */
+  String raw(String request, int expect) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port())) {
+      socket.setSoTimeout(5000);
+      OutputStream out = socket.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      StringBuilder received = new StringBuilder();
+      byte[] buffer = new byte[8192];
+      while (received.length() < expect) {
+        int n;
+        try {
+          n = in.read(buffer);
+        } catch (java.net.SocketTimeoutException e) {
+          break;
+        }
+        if (n < 0) {
+          received.append("<closed>");
+          break;
+        }
+        received.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+      }
+      return received.toString();
+    }
+  }
+
+  @Override
+  public void close() {
+    node.close();
+  }
+}
