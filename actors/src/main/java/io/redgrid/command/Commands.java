@@ -1,7 +1,10 @@
 package io.redgrid.command;
 
 import io.redgrid.command.family.ConnectionCommands;
+import io.redgrid.command.family.DatabaseCommands;
+import io.redgrid.command.family.ExpiryCommands;
 import io.redgrid.command.family.KeyCommands;
+import io.redgrid.command.family.ServerCommands;
 import io.redgrid.command.family.StringCommands;
 
 /** The command table of a RedGrid node: every family, registered once. */
@@ -12,7 +15,10 @@ public final class Commands {
     CommandTable table = new CommandTable();
     table.register(new StringCommands());
     table.register(new KeyCommands());
+    table.register(new ExpiryCommands());
+    table.register(new DatabaseCommands());
     table.register(new ConnectionCommands());
+    table.register(new ServerCommands());
     return table;
   }
 }
