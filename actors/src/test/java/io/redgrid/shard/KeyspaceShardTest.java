@@ -161,6 +161,57 @@ class KeyspaceShardTest {
   }
 
   @Test
+  void expiryCommandsKeepTheSweepIndexAndAnExpiryPassedWhileDownIsSweptAfterRecovery() throws Exception {
+    int id = ids.incrementAndGet();
+    ActorRef<ShardMessage> shard = testKit.spawn(KeyspaceShard.create(id, runtime));
+    Reply[] replies = run(shard,
+        request(0, "SET", "a", "v"),
+        request(0, "SET", "b", "v"),
+        request(0, "SET", "c", "v"),
+        request(0, "EXPIRE", "a", "10"),
+        request(0, "EXPIRE", "b", "10"),
+        request(0, "PERSIST", "b"),
+        request(0, "PEXPIRE", "c", "60000"));
+    assertEquals(Reply.integer(1), replies[5]);
+    testKit.stop(shard);
+
+    // a's PEXPIREAT is in the past when replayed: recovery keeps it, the sweep then deletes it.
+    clock.advance(20_000);
+    ActorRef<ShardMessage> respawned = testKit.spawn(KeyspaceShard.create(id, runtime));
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(() -> {
+      CompletableFuture<Keyspace> lock = new CompletableFuture<>();
+      respawned.tell(new ShardMessage.Lock(98, lock));
+      Keyspace keyspace = lock.join();
+      boolean aPresent = keyspace.database(0).get(argv("a")[0]) != null;
+      int size = keyspace.database(0).size();
+      int indexed = keyspace.database(0).volatileCount();
+      respawned.tell(new ShardMessage.Release(98, List.of(), new CompletableFuture<>()));
+      assertFalse(aPresent, "the sweep deleted the key whose time passed while the shard was down");
+      assertEquals(2, size);
+      assertEquals(1, indexed, "only c is left in the sweep index: PERSIST took b out");
+      return null;
+    });
+    Reply[] after = run(respawned,
+        request(0, "TTL", "b"),
+        request(0, "PTTL", "c"));
+    assertEquals(Reply.integer(-1), after[0]);
+    assertEquals(Reply.integer(40_000), after[1]);
+
+    testKit.stop(respawned);
+    // A 1 s sweep period: the lock below is served right after recovery, before any sweep, so
+    // a's absence can only come from the journal.
+    ShardRuntime slowSweep = new ShardRuntime(table, new ShardMap(1000), 16, clock, new ServerStats(), directory, 1);
+    ActorRef<ShardMessage> again = testKit.spawn(KeyspaceShard.create(id, slowSweep));
+    CompletableFuture<Keyspace> lock = new CompletableFuture<>();
+    again.tell(new ShardMessage.Lock(97, lock));
+    Keyspace recovered = lock.get(5, TimeUnit.SECONDS);
+    boolean aRecovered = recovered.database(0).get(argv("a")[0]) != null;
+    again.tell(new ShardMessage.Release(97, List.of(), new CompletableFuture<>()));
+    assertFalse(aRecovered, "the sweep's delete was persisted");
+  }
+
+  @Test
   void theEventFormatIsRespAsInRedisAof() throws Exception {
     byte[] db0 = ShardEventSerializer.encode(new ShardEvent(0, argv("SET", "k", "v", "PXAT", "1700000060000")));
     assertEquals("*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n$4\r\nPXAT\r\n$13\r\n1700000060000\r\n",
