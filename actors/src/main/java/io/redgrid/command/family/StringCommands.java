@@ -38,6 +38,8 @@ public final class StringCommands implements CommandFamily {
   private static final String LCS_LEN_AND_IDX =
       "ERR If you want both the length and indexes, please just use IDX.";
 
+  private static final byte[] EMPTY = new byte[0];
+
   private final long maxStringLength;
 
   public StringCommands() {
@@ -440,8 +442,6 @@ public final class StringCommands implements CommandFamily {
     byte[] b = second == null ? EMPTY : (byte[]) second.value();
     return Lcs.compute(a, b, getLength, getIndexes, minMatchLength, withMatchLength, maxStringLength);
   }
-
-  private static final byte[] EMPTY = new byte[0];
 
   static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.US_ASCII);

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvFileSource;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The string family against Redis 7.0's replies, errors and propagated effects. */
@@ -689,6 +690,14 @@ class StringCommandsTest {
     assertEquals('"' + expected + '"', h.cli("GET", "k"));
     assertEquals("SET k " + expected + " KEEPTTL", h.effects().get(h.effects().size() - 1));
     assertReplays();
+  }
+
+  /** 300 random sums whose expected results were produced by a real Redis 7.0.15 (x86-64). */
+  @ParameterizedTest(name = "{0} + {1} = {2}")
+  @CsvFileSource(resources = "incrbyfloat-redis-7.0.psv", delimiter = '|')
+  void incrbyfloatMatchesRecordedRedisResults(String initial, String increment, String expected) {
+    h.cli("SET", "k", initial);
+    assertEquals('"' + expected + '"', h.cli("INCRBYFLOAT", "k", increment));
   }
 
   @Test
