@@ -24,6 +24,10 @@ public final class CommandSpec {
   private final String since;
   private final Handler handler;
   private final List<CommandSpec> subcommands;
+  private final List<String> aclCategories;
+  private final List<String> tips;
+  private final List<String> keyFlags;
+  private final String complexity;
 
   private CommandSpec(Builder b, String parent) {
     this.name = b.name;
@@ -42,6 +46,11 @@ public final class CommandSpec {
       subs.add(new CommandSpec(sub.source, b.name));
     }
     this.subcommands = List.copyOf(subs);
+    this.aclCategories = AclCategories.of(b.flags, b.group, b.handler != null, b.acl);
+    this.tips = List.copyOf(b.tips);
+    this.keyFlags = b.keyFlags != null ? List.copyOf(b.keyFlags)
+        : b.flags.contains(Flag.WRITE) ? List.of("RW", "update") : List.of("RO", "access");
+    this.complexity = b.complexity;
     this.source = b;
   }
 
@@ -110,6 +119,26 @@ public final class CommandSpec {
     return subcommands;
   }
 
+  /** ACL categories as COMMAND INFO lists them, e.g. {@code @read @string @fast}. */
+  public List<String> aclCategories() {
+    return aclCategories;
+  }
+
+  /** Command tips such as {@code nondeterministic_output}. */
+  public List<String> tips() {
+    return tips;
+  }
+
+  /** Flags of the key spec COMMAND INFO reports, e.g. {@code RO access}. */
+  public List<String> keyFlags() {
+    return keyFlags;
+  }
+
+  /** Time complexity for COMMAND DOCS, or null when not declared. */
+  public String complexity() {
+    return complexity;
+  }
+
   /** The subcommand named by {@code argv[1]}, or null. */
   public CommandSpec subcommand(byte[] name) {
     for (CommandSpec sub : subcommands) {
@@ -137,6 +166,10 @@ public final class CommandSpec {
     private String since = "1.0.0";
     private Handler handler;
     private final List<CommandSpec> subcommands = new ArrayList<>();
+    private final List<String> acl = new ArrayList<>();
+    private final List<String> tips = new ArrayList<>();
+    private List<String> keyFlags;
+    private String complexity;
 
     private Builder(String name) {
       this.name = name;
@@ -177,6 +210,44 @@ public final class CommandSpec {
 
     public Builder since(String since) {
       this.since = since;
+      return this;
+    }
+
+    /**
+     * ACL categories beyond those implied by the flags and the group (e.g. {@code "dangerous"}
+     * for INFO); without the {@code @}.
+     */
+    public Builder acl(String... categories) {
+      this.acl.addAll(List.of(categories));
+      return this;
+    }
+
+    /** Command tips as Redis 7 reports them ({@code nondeterministic_output} ...). */
+    public Builder tips(String... tips) {
+      this.tips.addAll(List.of(tips));
+      return this;
+    }
+
+    /** Key spec flags ({@code "RW", "access", "delete"}); default RO access / RW update by the flags. */
+    public Builder keyFlags(String... flags) {
+      this.keyFlags = List.of(flags);
+      return this;
+    }
+
+    public Builder complexity(String complexity) {
+      this.complexity = complexity;
+      return this;
+    }
+
+    /**
+     * Declares subcommands for a command that also runs by itself without arguments (COMMAND);
+     * finish with {@link #runs}.
+     */
+    public Builder withSubcommands(CommandSpec... subs) {
+      for (CommandSpec sub : subs) {
+        sub.source.group = group;
+        subcommands.add(sub);
+      }
       return this;
     }
 

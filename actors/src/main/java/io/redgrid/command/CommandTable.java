@@ -71,7 +71,8 @@ public final class CommandTable {
     if (!spec.arity().accepts(argv.length)) {
       throw Errors.wrongArity(spec.fullName());
     }
-    if (!spec.subcommands().isEmpty() && spec.handler() == null) {
+    // COMMAND runs itself without arguments and dispatches to subcommands with them.
+    if (!spec.subcommands().isEmpty() && (spec.handler() == null || argv.length > 1)) {
       CommandSpec sub = spec.subcommand(argv[1]);
       if (sub == null) {
         throw new CommandError("ERR unknown subcommand '" + abbreviate(argv[1])

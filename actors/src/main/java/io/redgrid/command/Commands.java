@@ -18,7 +18,7 @@ public final class Commands {
     table.register(new ExpiryCommands());
     table.register(new DatabaseCommands());
     table.register(new ConnectionCommands());
-    table.register(new ServerCommands());
+    table.register(new ServerCommands(table));
     return table;
   }
 }

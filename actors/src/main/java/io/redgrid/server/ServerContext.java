@@ -2,6 +2,7 @@ package io.redgrid.server;
 
 import io.redgrid.config.ServerConfig;
 import java.util.Collection;
+import java.util.concurrent.Executor;
 
 /**
  * What server and connection commands need from the running node; the cluster module provides
@@ -23,4 +24,12 @@ public interface ServerContext {
 
   /** Stops the node after the current reply (SHUTDOWN); {@code save} is the NOSAVE/SAVE choice. */
   void shutdown(boolean save);
+
+  /**
+   * Where delayed completions run (DEBUG SLEEP): the node's dispatcher, never the ForkJoin
+   * common pool. The default runs them on the thread that completes the delay.
+   */
+  default Executor executor() {
+    return Runnable::run;
+  }
 }

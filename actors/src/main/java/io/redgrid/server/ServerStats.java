@@ -14,6 +14,34 @@ public final class ServerStats {
   public final LongAdder netOutputBytes = new LongAdder();
   public final LongAdder errorReplies = new LongAdder();
 
+  private static final int OPS_SAMPLES = 16;
+  private final long[] opsSamples = new long[OPS_SAMPLES];
+  private int opsSampleIndex;
+  private long lastSampleTime = -1;
+  private long lastSampleCount;
+
+  /**
+   * Records the commands processed since the previous sample (Redis' trackInstantaneousMetric,
+   * called every 100 ms by the node); {@link #instantaneousOpsPerSec} averages the last 16.
+   */
+  public synchronized void sampleOps(long nowMillis) {
+    long count = commandsProcessed.sum();
+    if (lastSampleTime >= 0 && nowMillis > lastSampleTime) {
+      opsSamples[opsSampleIndex] = (count - lastSampleCount) * 1000 / (nowMillis - lastSampleTime);
+      opsSampleIndex = (opsSampleIndex + 1) % OPS_SAMPLES;
+    }
+    lastSampleTime = nowMillis;
+    lastSampleCount = count;
+  }
+
+  public synchronized long instantaneousOpsPerSec() {
+    long sum = 0;
+    for (long sample : opsSamples) {
+      sum += sample;
+    }
+    return sum / OPS_SAMPLES;
+  }
+
   public void reset() {
     connectionsReceived.reset();
     commandsProcessed.reset();
@@ -24,5 +52,9 @@ public final class ServerStats {
     netInputBytes.reset();
     netOutputBytes.reset();
     errorReplies.reset();
+    synchronized (this) {
+      java.util.Arrays.fill(opsSamples, 0);
+      lastSampleCount = commandsProcessed.sum();
+    }
   }
 }

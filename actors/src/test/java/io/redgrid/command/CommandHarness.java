@@ -77,6 +77,9 @@ public final class CommandHarness {
     }
   };
 
+  /** Clients CLIENT LIST / KILL see: the harness session first; tests may add others. */
+  public final List<ClientSession> clients = new ArrayList<>(List.of(session));
+
   public final ServerContext server = new ServerContext() {
     @Override
     public ServerConfig config() {
@@ -85,7 +88,7 @@ public final class CommandHarness {
 
     @Override
     public Collection<ClientSession> clients() {
-      return List.of(session);
+      return clients;
     }
 
     @Override
@@ -119,7 +122,12 @@ public final class CommandHarness {
   }
 
   public Reply run(byte[]... argv) {
-    Call.Context context = new Call.Context()
+    return table.execute(argv, context());
+  }
+
+  /** The context {@link #run} uses, for tests that prepare a call themselves (deferrals). */
+  public Call.Context context() {
+    return new Call.Context()
         .db(session.db())
         .protocol(session.protocol())
         .shards(access)
@@ -128,7 +136,6 @@ public final class CommandHarness {
         .session(session)
         .server(server)
         .effects((shard, db, command) -> effects[shard].add(new ShardEvent(db, command)));
-    return table.execute(argv, context);
   }
 
   /** The reply rendered as redis-cli shows it: {@code OK}, {@code (integer) 1}, {@code "v"}, {@code (nil)}. */

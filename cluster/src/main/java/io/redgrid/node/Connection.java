@@ -187,6 +187,9 @@ final class Connection {
   }
 
   private void reply(Reply reply) {
+    if (reply == null) {
+      return; // SHUTDOWN: no reply, the connection closes
+    }
     if (reply instanceof Reply.Error) {
       node.stats().errorReplies.increment();
     }

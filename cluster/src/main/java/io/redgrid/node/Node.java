@@ -48,6 +48,7 @@ public final class Node implements AutoCloseable {
   private final NodeContext context;
   private final Tcp.ServerBinding binding;
   private final CompletableFuture<Boolean> shutdownRequested = new CompletableFuture<>();
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private Node(ActorSystem<Void> system, NodeContext context, Tcp.ServerBinding binding) {
     this.system = system;
@@ -92,7 +93,20 @@ public final class Node implements AutoCloseable {
       Tcp.ServerBinding binding = bind(system, context, config);
       context.port(((InetSocketAddress) binding.localAddress()).getPort());
       Node node = new Node(system, context, binding);
-      shutdown.thenAccept(save -> node.shutdownRequested.complete(save));
+      // Redis' serverCron samples the ops counter every 100 ms for instantaneous_ops_per_sec.
+      system.scheduler().scheduleAtFixedRate(Duration.ofMillis(100), Duration.ofMillis(100),
+          () -> stats.sampleOps(System.currentTimeMillis()), system.executionContext());
+      // SHUTDOWN stops the node from a thread of its own: closing waits for the actor system,
+      // which must not be waited for from one of its own threads.
+      shutdown.thenAccept(save -> {
+        Thread stopper = new Thread(() -> {
+          log.info("User requested shutdown...");
+          node.close();
+          log.info("Redis is now ready to exit, bye bye...");
+          node.shutdownRequested.complete(save);
+        }, "redgrid-shutdown-request");
+        stopper.start();
+      });
       log.info("Ready to accept connections tcp on port {}", context.port());
       return node;
     } catch (RuntimeException e) {
@@ -182,7 +196,10 @@ public final class Node implements AutoCloseable {
     return context.port();
   }
 
-  /** Completes when a client asked for SHUTDOWN; the value tells whether to save. */
+  /**
+   * Completes once a client's SHUTDOWN has stopped the node; the value tells whether it asked
+   * to save.
+   */
   public CompletionStage<Boolean> shutdownRequested() {
     return shutdownRequested;
   }
@@ -191,9 +208,13 @@ public final class Node implements AutoCloseable {
     return system.getWhenTerminated();
   }
 
-  /** Stops accepting connections and terminates the actor system. */
+  /** Stops accepting connections and terminates the actor system; later calls do nothing. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      system.getWhenTerminated().toCompletableFuture().join();
+      return;
+    }
     try {
       binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {

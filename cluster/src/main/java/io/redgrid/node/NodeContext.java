@@ -108,7 +108,8 @@ final class NodeContext implements ServerContext {
     return coordinator;
   }
 
-  Executor executor() {
+  @Override
+  public Executor executor() {
     return executor;
   }
 

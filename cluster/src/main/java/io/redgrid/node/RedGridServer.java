@@ -2,7 +2,6 @@ package io.redgrid.node;
 
 import io.redgrid.config.ConfigException;
 import io.redgrid.config.ServerConfig;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,25 +28,19 @@ public final class RedGridServer {
       System.exit(1);
       return;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
+    // SIGTERM / SIGINT: stop cleanly and exit 0 as Redis does (the JVM would exit 143/130).
     Thread hook = new Thread(() -> {
-      log.info("Received shutdown signal, scheduling shutdown...");
+      if (node.shutdownRequested().toCompletableFuture().isDone()) {
+        return; // SHUTDOWN already stopped the node and main is exiting
+      }
+      log.info("Received SIGTERM scheduling shutdown...");
       node.close();
-      stopped.countDown();
-    }, "redgrid-shutdown");
+      log.info("Redis is now ready to exit, bye bye...");
+      Runtime.getRuntime().halt(0);
+    }, "redgrid-signal-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    node.shutdownRequested().thenAccept(save -> {
-      log.info("User requested shutdown...");
-      Runtime.getRuntime().removeShutdownHook(hook);
-      node.close();
-      log.info("RedGrid is now ready to exit, bye bye...");
-      stopped.countDown();
-    });
-    try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    // A client's SHUTDOWN closes the node itself (see Node.start); then the process ends.
+    node.shutdownRequested().toCompletableFuture().join();
     System.exit(0);
   }
 }

@@ -3,8 +3,12 @@ package io.redgrid.command.family;
 import static io.redgrid.command.Arity.atLeast;
 import static io.redgrid.command.Arity.exactly;
 import static io.redgrid.command.CommandSpec.command;
+import static io.redgrid.command.Flag.ADMIN;
+import static io.redgrid.command.Flag.ALLOW_BUSY;
 import static io.redgrid.command.Flag.FAST;
 import static io.redgrid.command.Flag.LOADING;
+import static io.redgrid.command.Flag.NOSCRIPT;
+import static io.redgrid.command.Flag.NO_AUTH;
 import static io.redgrid.command.Flag.STALE;
 
 import io.redgrid.command.Call;
@@ -12,20 +16,110 @@ import io.redgrid.command.CommandError;
 import io.redgrid.command.CommandFamily;
 import io.redgrid.command.CommandSpec;
 import io.redgrid.command.Errors;
+import io.redgrid.command.Numbers;
 import io.redgrid.protocol.Reply;
+import io.redgrid.server.ClientSession;
+import io.redgrid.server.Version;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Commands about the connection itself. */
 public final class ConnectionCommands implements CommandFamily {
+  private static final Reply RESET = Reply.simple("RESET");
+  private static final String BAD_NAME =
+      "ERR Client names cannot contain spaces, newlines or special characters.";
+  private static final String WRONGPASS =
+      "WRONGPASS invalid username-password pair or user is disabled.";
+  private static final String NO_SUCH_CLIENT = "ERR No such client";
+
+  private static final List<String> CLIENT_HELP = List.of(
+      "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "GETNAME",
+      "    Return the name of the current connection.",
+      "ID",
+      "    Return the ID of the current connection.",
+      "INFO",
+      "    Return information about the current client connection.",
+      "KILL <ip:port>",
+      "    Kill connection made from <ip:port>.",
+      "KILL <option> <value> [<option> <value> [...]]",
+      "    Kill connections. Options are:",
+      "    * ADDR (<ip:port>|<unixsocket>:0)",
+      "      Kill connections made from the specified address",
+      "    * LADDR (<ip:port>|<unixsocket>:0)",
+      "      Kill connections made to specified local address",
+      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+      "      Kill connections by type.",
+      "    * USER <username>",
+      "      Kill connections authenticated by <username>.",
+      "    * SKIPME (YES|NO)",
+      "      Skip killing current connection (default: yes).",
+      "LIST [options ...]",
+      "    Return information about client connections. Options:",
+      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+      "      Return clients of specified type.",
+      "SETNAME <name>",
+      "    Assign the name <name> to the current connection.",
+      "SETINFO <option> <value>",
+      "    Set client meta attr. Options are:",
+      "    * LIB-NAME: the client lib name.",
+      "    * LIB-VER: the client lib version.",
+      "HELP",
+      "    Prints this help.");
+
   @Override
   public List<CommandSpec> commands() {
     return List.of(
         command("ping").arity(atLeast(1)).flags(FAST).group("connection")
+            .tips("request_policy:all_shards", "response_policy:all_succeeded")
             .summary("Returns the server's liveliness response.").runs(this::ping),
-        command("echo").arity(exactly(2)).flags(FAST).group("connection")
+        command("echo").arity(exactly(2)).flags(LOADING, STALE, FAST).group("connection")
             .summary("Returns the given string.").runs(call -> Reply.bulk(call.arg(1))),
         command("select").arity(exactly(2)).flags(LOADING, STALE, FAST).group("connection")
-            .summary("Changes the selected database.").runs(this::select));
+            .summary("Changes the selected database.").runs(this::select),
+        command("quit").arity(atLeast(1))
+            .flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY).group("connection")
+            .summary("Closes the connection.").complexity("O(1)").runs(this::quit),
+        command("reset").arity(exactly(1))
+            .flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY).group("connection")
+            .summary("Resets the connection.").since("6.2.0").complexity("O(1)").runs(this::reset),
+        command("hello").arity(atLeast(1))
+            .flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY).group("connection")
+            .summary("Handshakes with the Redis server.").since("6.0.0").complexity("O(1)")
+            .runs(this::hello),
+        command("client").arity(atLeast(2)).group("connection")
+            .summary("A container for client connection commands.").since("2.4.0")
+            .complexity("Depends on subcommand.")
+            .subcommands(
+                command("id").arity(exactly(2)).flags(NOSCRIPT, LOADING, STALE)
+                    .summary("Returns the unique client ID of the connection.").since("5.0.0")
+                    .complexity("O(1)").runs(call -> Reply.integer(call.session().id())),
+                command("setname").arity(exactly(3)).flags(NOSCRIPT, LOADING, STALE)
+                    .summary("Sets the connection name.").since("2.6.9").complexity("O(1)")
+                    .runs(this::setName),
+                command("getname").arity(exactly(2)).flags(NOSCRIPT, LOADING, STALE)
+                    .summary("Returns the name of the connection.").since("2.6.9").complexity("O(1)")
+                    .runs(call -> Reply.bulk(call.session().name())),
+                command("list").arity(atLeast(2)).flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                    .tips("nondeterministic_output")
+                    .summary("Lists open connections.").since("2.4.0")
+                    .complexity("O(N) where N is the number of client connections").runs(this::list),
+                command("info").arity(exactly(2)).flags(NOSCRIPT, LOADING, STALE)
+                    .tips("nondeterministic_output")
+                    .summary("Returns information about the connection.").since("6.2.0")
+                    .complexity("O(1)").runs(this::info),
+                command("setinfo").arity(exactly(4)).flags(NOSCRIPT, LOADING, STALE)
+                    .tips("request_policy:all_nodes", "response_policy:all_succeeded")
+                    .summary("Sets information specific to the client or connection.").since("7.2.0")
+                    .complexity("O(1)").runs(this::setInfo),
+                command("kill").arity(atLeast(3)).flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                    .summary("Terminates open connections.").since("2.4.0")
+                    .complexity("O(N) where N is the number of client connections").runs(this::kill),
+                command("help").arity(exactly(2)).flags(LOADING, STALE)
+                    .summary("Returns helpful text about the different subcommands.").since("5.0.0")
+                    .complexity("O(1)").runs(call -> help(CLIENT_HELP))));
   }
 
   /** PING [message] */
@@ -44,5 +138,257 @@ public final class ConnectionCommands implements CommandFamily {
     }
     call.session().select((int) index);
     return Reply.OK;
+  }
+
+  /** QUIT: replies OK, then the connection closes once the reply is written. */
+  private Reply quit(Call call) {
+    call.session().requestClose();
+    return Reply.OK;
+  }
+
+  /** RESET: back to a fresh connection (db 0, RESP2, no name). */
+  private Reply reset(Call call) {
+    call.session().reset();
+    return RESET;
+  }
+
+  /** HELLO [protover [AUTH username password] [SETNAME clientname]] */
+  private Reply hello(Call call) {
+    ClientSession session = call.session();
+    long version = 0;
+    int next = 1;
+    if (call.argc() >= 2) {
+      version = call.longArg(next++, "ERR Protocol version is not an integer or out of range");
+      if (version < 2 || version > 3) {
+        throw new CommandError("NOPROTO unsupported protocol version");
+      }
+    }
+    byte[] user = null;
+    byte[] name = null;
+    for (int i = next; i < call.argc(); i++) {
+      int more = call.argc() - 1 - i;
+      if (call.is(i, "AUTH") && more >= 2) {
+        user = call.arg(i + 1);
+        i += 2;
+      } else if (call.is(i, "SETNAME") && more >= 1) {
+        name = call.arg(++i);
+      } else {
+        throw new CommandError("ERR Syntax error in HELLO option '" + call.text(i) + "'");
+      }
+    }
+    // Without ACLs there is only the password-less default user, which any password opens.
+    if (user != null && !"default".equals(new String(user, StandardCharsets.UTF_8))) {
+      throw new CommandError(WRONGPASS);
+    }
+    if (name != null) {
+      checkName(name, BAD_NAME);
+      session.name(name);
+    }
+    if (version != 0) {
+      session.protocol((int) version);
+    }
+    return Reply.map(List.of(
+        Reply.bulk("server"), Reply.bulk("redis"),
+        Reply.bulk("version"), Reply.bulk(Version.REDIS_VERSION),
+        Reply.bulk("proto"), Reply.integer(session.protocol()),
+        Reply.bulk("id"), Reply.integer(session.id()),
+        Reply.bulk("mode"), Reply.bulk("standalone"),
+        Reply.bulk("role"), Reply.bulk("master"),
+        Reply.bulk("modules"), Reply.EMPTY_ARRAY));
+  }
+
+  /** CLIENT SETNAME name; an empty name removes it. */
+  private Reply setName(Call call) {
+    checkName(call.arg(2), BAD_NAME);
+    call.session().name(call.arg(2));
+    return Reply.OK;
+  }
+
+  /** Redis' validateClientAttr: printable ASCII without spaces. */
+  private static void checkName(byte[] name, String error) {
+    for (byte b : name) {
+      if (b < '!' || b > '~') {
+        throw new CommandError(error);
+      }
+    }
+  }
+
+  /** CLIENT SETINFO LIB-NAME|LIB-VER value (Redis 7.2; clients send it on connect). */
+  private Reply setInfo(Call call) {
+    String option = call.text(2);
+    boolean libName = call.is(2, "LIB-NAME");
+    if (!libName && !call.is(2, "LIB-VER")) {
+      throw new CommandError("ERR Unrecognized option '" + option + "'");
+    }
+    checkName(call.arg(3), "ERR " + option + " cannot contain spaces, newlines or special characters.");
+    if (libName) {
+      call.session().libraryName(call.text(3));
+    } else {
+      call.session().libraryVersion(call.text(3));
+    }
+    return Reply.OK;
+  }
+
+  /** CLIENT INFO: this connection's CLIENT LIST line. */
+  private Reply info(Call call) {
+    return Reply.verbatim("txt", (describe(call.session(), call) + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID id ...] */
+  private Reply list(Call call) {
+    StringBuilder out = new StringBuilder();
+    if (call.argc() == 4 && call.is(2, "TYPE")) {
+      if (!isNormalType(call, 3)) {
+        return Reply.verbatim("txt", new byte[0]);
+      }
+      describeAll(call, out);
+    } else if (call.argc() > 3 && call.is(2, "ID")) {
+      List<Long> ids = new ArrayList<>();
+      for (int i = 3; i < call.argc(); i++) {
+        ids.add(call.longArg(i, "ERR Invalid client ID"));
+      }
+      for (long id : ids) {
+        for (ClientSession client : call.server().clients()) {
+          if (client.id() == id) {
+            out.append(describe(client, call)).append('\n');
+          }
+        }
+      }
+    } else if (call.argc() != 2) {
+      throw new CommandError(Errors.SYNTAX);
+    } else {
+      describeAll(call, out);
+    }
+    return Reply.verbatim("txt", out.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void describeAll(Call call, StringBuilder out) {
+    for (ClientSession client : call.server().clients()) {
+      out.append(describe(client, call)).append('\n');
+    }
+  }
+
+  /**
+   * True for NORMAL (every RedGrid client), false for the other known types, Redis' error for
+   * unknown ones. RedGrid has no replicas, and subscribers are still type normal here.
+   */
+  private static boolean isNormalType(Call call, int index) {
+    String type = call.text(index).toLowerCase(Locale.ROOT);
+    switch (type) {
+      case "normal":
+        return true;
+      case "master", "slave", "replica", "pubsub":
+        return false;
+      default:
+        throw new CommandError("ERR Unknown client type '" + call.text(index) + "'");
+    }
+  }
+
+  /**
+   * One CLIENT LIST line in Redis' field order. Buffer and memory fields are estimates: the
+   * gateway's buffers are not per-client figures; fd is a per-connection number, not a real
+   * descriptor.
+   */
+  static String describe(ClientSession client, Call call) {
+    long now = call.now();
+    long argvMem = 0;
+    if (client == call.session()) {
+      for (byte[] arg : call.argv()) {
+        argvMem += arg.length;
+      }
+    }
+    return "id=" + client.id()
+        + " addr=" + client.address()
+        + " laddr=" + client.localAddress()
+        + " fd=" + (client.id() + 7)
+        + " name=" + client.nameText()
+        + " age=" + Math.max(0, (now - client.createdAt()) / 1000)
+        + " idle=" + Math.max(0, (now - client.lastInteraction()) / 1000)
+        + " flags=N"
+        + " db=" + client.db()
+        + " sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0"
+        + " argv-mem=" + argvMem
+        + " multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0"
+        + " tot-mem=" + (1024 + argvMem)
+        + " events=r cmd=" + client.lastCommand()
+        + " user=default redir=-1 resp=" + client.protocol()
+        + " lib-name=" + client.libraryName()
+        + " lib-ver=" + client.libraryVersion();
+  }
+
+  /** CLIENT KILL ip:port | CLIENT KILL [ID id] [TYPE t] [ADDR a] [LADDR a] [USER u] [SKIPME yes|no] */
+  private Reply kill(Call call) {
+    String addr = null;
+    String laddr = null;
+    long id = 0;
+    boolean normalType = true;
+    boolean skipMe = true;
+    if (call.argc() == 3) {
+      addr = call.text(2);
+      skipMe = false; // the old form may kill the caller itself
+    } else {
+      for (int i = 2; i < call.argc(); i += 2) {
+        boolean more = call.argc() > i + 1;
+        if (call.is(i, "ID") && more) {
+          id = Numbers.parseLong(call.arg(i + 1), "ERR client-id should be greater than 0");
+          if (id < 1) {
+            throw new CommandError("ERR client-id should be greater than 0");
+          }
+        } else if (call.is(i, "TYPE") && more) {
+          normalType = isNormalType(call, i + 1);
+        } else if (call.is(i, "ADDR") && more) {
+          addr = call.text(i + 1);
+        } else if (call.is(i, "LADDR") && more) {
+          laddr = call.text(i + 1);
+        } else if (call.is(i, "USER") && more) {
+          if (!"default".equals(call.text(i + 1))) {
+            throw new CommandError("ERR No such user '" + call.text(i + 1) + "'");
+          }
+        } else if (call.is(i, "SKIPME") && more) {
+          if (call.is(i + 1, "YES")) {
+            skipMe = true;
+          } else if (call.is(i + 1, "NO")) {
+            skipMe = false;
+          } else {
+            throw new CommandError(Errors.SYNTAX);
+          }
+        } else {
+          throw new CommandError(Errors.SYNTAX);
+        }
+      }
+    }
+    ClientSession me = call.session();
+    int killed = 0;
+    for (ClientSession client : List.copyOf(call.server().clients())) {
+      if ((addr != null && !addr.equals(client.address()))
+          || (laddr != null && !laddr.equals(client.localAddress()))
+          || !normalType
+          || (id != 0 && client.id() != id)
+          || (client == me && skipMe)) {
+        continue;
+      }
+      if (client == me) {
+        me.requestClose(); // after this reply is written
+      } else {
+        client.kill();
+      }
+      killed++;
+    }
+    if (call.argc() == 3) {
+      if (killed == 0) {
+        throw new CommandError(NO_SUCH_CLIENT);
+      }
+      return Reply.OK;
+    }
+    return Reply.integer(killed);
+  }
+
+  /** A HELP reply: status lines, as Redis' addReplyHelp sends them. */
+  static Reply help(List<String> lines) {
+    List<Reply> items = new ArrayList<>(lines.size());
+    for (String line : lines) {
+      items.add(Reply.simple(line));
+    }
+    return Reply.array(items);
   }
 }
