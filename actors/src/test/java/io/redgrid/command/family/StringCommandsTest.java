@@ -171,7 +171,7 @@ class StringCommandsTest {
         "SET c 1 PXAT " + (t / 1000 + 100) * 1000, "SET d 1 PXAT " + (t + 5)),
         sorted(h.effects()));
     assertReplays();
-    h.clock.advance(5);
+    h.clock.advance(6);
     assertEquals("(nil)", h.cli("GET", "d"));
     assertEquals("\"1\"", h.cli("GET", "b"));
   }
@@ -259,9 +259,9 @@ class StringCommandsTest {
   @Test
   void lazilyExpiredKeyIsPropagatedAsDel() {
     h.cli("SET", "k", "v", "PX", "10");
-    h.clock.advance(10);
+    h.clock.advance(11);
     assertEquals("OK", h.cli("SET", "k", "w", "NX"));
-    assertEquals(List.of("SET k v PXAT " + (now() - 10 + 10), "DEL k", "SET k w"), h.effects());
+    assertEquals(List.of("SET k v PXAT " + (now() - 11 + 10), "DEL k", "SET k w"), h.effects());
     assertReplays();
   }
 
@@ -453,7 +453,7 @@ class StringCommandsTest {
   @Test
   void msetnxSeesExpiredKeysAsMissing() {
     h.cli("SET", "a", "1", "PX", "10");
-    h.clock.advance(10);
+    h.clock.advance(11);
     assertEquals("(integer) 1", h.cli("MSETNX", "a", "2"));
     assertEquals("\"2\"", h.cli("GET", "a"));
     assertReplays();
