@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,11 @@ class JedisEndToEndTest {
   @BeforeEach
   void connect() {
     jedis = new Jedis("127.0.0.1", fixture.port());
+  }
+
+  @AfterEach
+  void disconnect() {
+    jedis.close();
   }
 
   @Test

@@ -69,7 +69,7 @@ class ServerEndToEndTest {
       long id = victim.clientId();
       assertEquals(1L, killer.clientKill(new redis.clients.jedis.params.ClientKillParams().id(Long.toString(id))));
       assertThrows(JedisConnectionException.class, () -> {
-        for (int i = 0; i < 50; i++) {
+        for (int i = 0; i < 250; i++) { // up to 5 s: CI machines can be slow
           victim.ping();
           Thread.sleep(20);
         }
@@ -105,10 +105,15 @@ class ServerEndToEndTest {
       reader.set("during-sleep", "v");
       List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
       CompletableFuture<Void> sleeping = CompletableFuture.runAsync(() -> {
-        sleeper.sendCommand(() -> "DEBUG".getBytes(StandardCharsets.US_ASCII), "SLEEP", "0.3");
+        sleeper.sendCommand(() -> "DEBUG".getBytes(StandardCharsets.US_ASCII), "SLEEP", "1");
         order.add("sleep-done");
       });
-      Thread.sleep(100); // let DEBUG take the shards first
+      // Wait until DEBUG has started (CLIENT LIST answers without shards), then give the
+      // coordinator ample time to take every shard, even on a loaded machine.
+      while (reader.clientList().lines().noneMatch(line -> line.contains("cmd=debug"))) {
+        Thread.sleep(5);
+      }
+      Thread.sleep(300);
       long start = System.nanoTime();
       assertEquals("v", reader.get("during-sleep"));
       order.add("get-done");
