@@ -64,7 +64,7 @@ public final class ExtendedFloat {
       negative = s[0] == '-';
       i = 1;
     }
-    if (isWord(s, i, "inf") || isWord(s, i, "infinity")) {
+    if (Numbers.isWord(s, i, "inf") || Numbers.isWord(s, i, "infinity")) {
       return new ExtendedFloat(negative ? BigInteger.ONE.negate() : BigInteger.ONE, 0, true);
     }
     if (length - i > 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
@@ -284,17 +284,5 @@ public final class ExtendedFloat {
       return b - 'A' + 10;
     }
     return -1;
-  }
-
-  private static boolean isWord(byte[] s, int from, String word) {
-    if (s.length - from != word.length()) {
-      return false;
-    }
-    for (int i = 0; i < word.length(); i++) {
-      if (Character.toLowerCase(s[from + i]) != word.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
   }
 }

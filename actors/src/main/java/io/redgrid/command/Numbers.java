@@ -90,7 +90,8 @@ public final class Numbers {
     }
   }
 
-  private static boolean isWord(byte[] s, int from, String word) {
+  /** True if {@code s} from {@code from} is {@code word} (lower case), ASCII case-insensitively: inf, nan. */
+  static boolean isWord(byte[] s, int from, String word) {
     if (s.length - from != word.length()) {
       return false;
     }
