@@ -227,6 +227,7 @@ class KeyCommandsTest {
       for (int i = 0; i < 20; i++) {
         h.run("SET", "new" + added++, "v"); // forces several resizes of every shard's table
       }
+      assertTrue(added < 100_000, "scan does not end");
     } while (!cursor.equals("0"));
     assertTrue(added > 1000);
     assertTrue(seen.containsAll(original));
@@ -244,10 +245,12 @@ class KeyCommandsTest {
     Set<String> seen = new HashSet<>();
     String cursor = "0";
     int next = 0;
+    int calls = 0;
     do {
       List<Reply> reply = ((Reply.Array) h.run("SCAN", cursor, "COUNT", "5")).items();
       cursor = text(reply.get(0));
       seen.addAll(names(reply.get(1)));
+      assertTrue(++calls < 10_000, "scan does not end");
       for (int i = 0; i < 20 && next < 600; next++) {
         if (next % 10 != 0) {
           h.run("DEL", "k" + next); // shrinks tables
