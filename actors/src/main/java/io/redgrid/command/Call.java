@@ -282,26 +282,32 @@ public final class Call {
 
   /** The string value of {@code key} for a read, null if missing, WRONGTYPE if not a string. */
   public byte[] readString(byte[] key) {
-    KeyEntry entry = read(key);
-    if (entry == null) {
-      return null;
-    }
-    if (!(entry.value() instanceof byte[] bytes)) {
-      throw new CommandError(Errors.WRONGTYPE);
-    }
-    return bytes;
+    return readValue(key, byte[].class);
   }
 
   /** The string value of {@code key} for a write, null if missing, WRONGTYPE if not a string. */
   public byte[] writableString(byte[] key) {
-    KeyEntry entry = entry(key);
+    return writableValue(key, byte[].class);
+  }
+
+  /** The value of {@code key} for a read (counts hits/misses), null if missing, WRONGTYPE if not a {@code type}. */
+  public <T> T readValue(byte[] key, Class<T> type) {
+    return valueAs(read(key), type);
+  }
+
+  /** The value of {@code key} for a write, null if missing, WRONGTYPE if not a {@code type}. */
+  public <T> T writableValue(byte[] key, Class<T> type) {
+    return valueAs(entry(key), type);
+  }
+
+  private static <T> T valueAs(KeyEntry entry, Class<T> type) {
     if (entry == null) {
       return null;
     }
-    if (!(entry.value() instanceof byte[] bytes)) {
+    if (!type.isInstance(entry.value())) {
       throw new CommandError(Errors.WRONGTYPE);
     }
-    return bytes;
+    return type.cast(entry.value());
   }
 
   /** Stores a value with an absolute expiry (or {@link KeyEntry#NO_EXPIRY}): like SET. */
