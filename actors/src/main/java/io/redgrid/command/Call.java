@@ -259,7 +259,7 @@ public final class Call {
     if (entry == null) {
       return null;
     }
-    if (entry.hasExpiry() && entry.expireAt() < now && !replaying) {
+    if (entry.isExpired(now) && !replaying) {
       database.remove(key);
       stats.expiredKeys.increment();
       effects.add(keyspace.shardId(), index, new byte[][] {DEL, key});

@@ -40,6 +40,11 @@ public final class KeyEntry {
     return expireAt != NO_EXPIRY;
   }
 
+  /** Redis' keyIsExpired: a key expires once now is past its time, not at its exact millisecond. */
+  public boolean isExpired(long now) {
+    return expireAt != NO_EXPIRY && expireAt < now;
+  }
+
   public long lastAccess() {
     return lastAccess;
   }

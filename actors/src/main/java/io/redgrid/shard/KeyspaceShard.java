@@ -214,7 +214,7 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
         int samples = Math.min(EXPIRE_SAMPLE, database.volatileCount());
         for (int i = 0; i < samples; i++) {
           KeyEntry entry = database.randomVolatile(random);
-          if (entry != null && entry.expireAt() < now) {
+          if (entry != null && entry.isExpired(now)) {
             database.remove(entry.key());
             runtime.stats().expiredKeys.increment();
             events.add(new ShardEvent(db, new byte[][] {DEL, entry.key()}));

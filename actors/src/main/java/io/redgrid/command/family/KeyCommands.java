@@ -329,7 +329,7 @@ public final class KeyCommands implements CommandFamily {
   }
 
   private static boolean expired(KeyEntry entry, long now) {
-    return entry.hasExpiry() && entry.expireAt() <= now;
+    return entry.isExpired(now);
   }
 
   // ---- renaming, copying, moving -------------------------------------------------------------

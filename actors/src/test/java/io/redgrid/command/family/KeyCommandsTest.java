@@ -122,7 +122,7 @@ class KeyCommandsTest {
   void expiredKeysAreInvisibleToExistsTypeAndTouch() {
     h.run("SET", "a", "1", "PX", "100");
     h.run("SET", "b", "1");
-    h.clock.advance(100);
+    h.clock.advance(100 + 1);
     mark();
     assertEquals("(integer) 1", h.cli("EXISTS", "a", "b"));
     assertEquals("none", h.cli("TYPE", "a"));
@@ -145,7 +145,7 @@ class KeyCommandsTest {
       shards.add(h.shardOf("user:" + i));
     }
     assertEquals(4, shards.size());
-    h.clock.advance(10);
+    h.clock.advance(10 + 1);
     mark();
     assertEquals(40, names(h.run("KEYS", "user:*")).size());
     assertEquals(41, names(h.run("KEYS", "*")).size());
@@ -298,7 +298,7 @@ class KeyCommandsTest {
       h.run("SET", "live" + i, "v");
       h.run("SET", "temp" + i, "v", "PX", "50");
     }
-    h.clock.advance(50);
+    h.clock.advance(50 + 1);
     mark();
     List<String> keys = scanAll("COUNT", "4");
     assertEquals(30, keys.size());
@@ -388,7 +388,7 @@ class KeyCommandsTest {
       h.run("SET", "t" + i, "v", "PX", "10");
     }
     h.run("SET", "live", "v");
-    h.clock.advance(10);
+    h.clock.advance(10 + 1);
     mark();
     for (int i = 0; i < 20; i++) {
       assertEquals("\"live\"", h.cli("RANDOMKEY"));
@@ -397,7 +397,7 @@ class KeyCommandsTest {
     for (int i = 0; i < 20; i++) {
       h.run("SET", "u" + i, "v", "PX", "10");
     }
-    h.clock.advance(10);
+    h.clock.advance(10 + 1);
     mark();
     assertEquals("(nil)", h.cli("RANDOMKEY"));
     assertEquals("(empty array)", h.cli("KEYS", "*"));
@@ -464,7 +464,7 @@ class KeyCommandsTest {
     assertEquals("(error) ERR wrong number of arguments for 'rename' command", h.cli("RENAME", "a"));
     assertEquals("(error) ERR wrong number of arguments for 'renamenx' command",
         h.cli("RENAMENX", "a", "b", "c"));
-    h.clock.advance(1000);
+    h.clock.advance(1000 + 1);
     assertEquals("(error) ERR no such key", h.cli("RENAME", "a", "b"));
     assertEquals(List.of("DEL a"), newEffects());
   }
@@ -492,7 +492,7 @@ class KeyCommandsTest {
     String dst = keyOn(1, "d");
     h.run("SET", src, "v");
     h.run("SET", dst, "old", "PX", "10");
-    h.clock.advance(10);
+    h.clock.advance(10 + 1);
     mark();
     assertEquals("(integer) 1", h.cli("RENAMENX", src, dst));
     assertEquals(List.of("DEL " + src, "DEL " + dst, "SET " + dst + " v"), newEffects());
@@ -595,7 +595,7 @@ class KeyCommandsTest {
   @Test
   void copyReadsTheSourceAndMissesExpiredOnes() {
     h.run("SET", "a", "1", "PX", "10");
-    h.clock.advance(10);
+    h.clock.advance(10 + 1);
     long misses = misses();
     assertEquals("(integer) 0", h.cli("COPY", "a", "b"));
     assertEquals(misses + 1, misses());
@@ -661,7 +661,7 @@ class KeyCommandsTest {
     h.run("SET", "a", "old", "PX", "10");
     h.select(0);
     h.run("SET", "a", "v");
-    h.clock.advance(10);
+    h.clock.advance(10 + 1);
     mark();
     assertEquals("(integer) 1", h.cli("MOVE", "a", "2"));
     assertEquals(List.of("[db2] DEL a", "MOVE a 2"), newEffects());
@@ -736,7 +736,7 @@ class KeyCommandsTest {
   @Test
   void objectExpiredKeyIsNil() {
     h.run("SET", "a", "1", "PX", "10");
-    h.clock.advance(10);
+    h.clock.advance(10 + 1);
     assertEquals("(nil)", h.cli("OBJECT", "ENCODING", "a"));
   }
 
