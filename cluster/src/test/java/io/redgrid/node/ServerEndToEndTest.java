@@ -119,8 +119,10 @@ class ServerEndToEndTest {
       order.add("get-done");
       long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       sleeping.get(5, TimeUnit.SECONDS);
-      assertEquals(List.of("sleep-done", "get-done"), order);
-      assertTrue(waited >= 100, "GET waited " + waited + " ms");
+      // The GET is served the moment DEBUG releases the shards, possibly before DEBUG's own
+      // reply is written, so only a lower bound on its wait proves it was held back.
+      assertTrue(order.contains("sleep-done") && order.contains("get-done"), order.toString());
+      assertTrue(waited >= 400, "GET waited " + waited + " ms");
     }
   }
 
