@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The Redis-style directives of a node, read like redis-server reads them: an optional
@@ -35,6 +37,7 @@ public final class ServerConfig {
   }
 
   private final Map<String, String> values = new ConcurrentHashMap<>();
+  private final List<Consumer<Map<String, String>>> listeners = new CopyOnWriteArrayList<>();
   private final Path configFile;
 
   private ServerConfig(Path configFile) {
@@ -172,6 +175,14 @@ public final class ServerConfig {
       }
     }
     values.putAll(normalized);
+    for (Consumer<Map<String, String>> listener : listeners) {
+      listener.accept(normalized);
+    }
+  }
+
+  /** Calls {@code listener} with the directives each successful CONFIG SET changed. */
+  public void onChange(Consumer<Map<String, String>> listener) {
+    listeners.add(listener);
   }
 
   public int port() {

@@ -58,6 +58,7 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
   private final ShardRuntime runtime;
   private final ActorContext<ShardMessage> context;
   private final TimerScheduler<ShardMessage> timers;
+  private int tickHz;
   private boolean recovering = true;
   private long lockedBy;
 
@@ -128,9 +129,15 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
   private void onRecovered(Keyspace keyspace) {
     recovering = false;
     runtime.directory().register(shardId, context.getSelf());
-    Duration tick = Duration.ofMillis(Math.max(1, 1000 / runtime.hz()));
+    scheduleExpiry();
+  }
+  /** Starts (or restarts, after CONFIG SET hz) the active-expiry timer at the current hz. */
+  private void scheduleExpiry() {
+    tickHz = runtime.hz().getAsInt();
+    Duration tick = Duration.ofMillis(Math.max(1, 1000 / tickHz));
     timers.startTimerWithFixedDelay(ShardMessage.ExpireTick.INSTANCE, tick);
   }
+
 
   /** Live events were applied by the command handler already (see the class comment). */
   private Keyspace apply(Keyspace keyspace, ShardEvent event) {
@@ -199,6 +206,9 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
 
   /** Redis' active expiry: sample keys with a TTL, delete the expired, repeat while many were. */
   private Effect<ShardEvent, Keyspace> onExpireTick(Keyspace keyspace, ShardMessage.ExpireTick tick) {
+    if (runtime.hz().getAsInt() != tickHz) {
+      scheduleExpiry();
+    }
     if (lockedBy != 0) {
       return Effect().none();
     }

@@ -4,8 +4,12 @@ import io.redgrid.command.CommandTable;
 import io.redgrid.keyspace.Clock;
 import io.redgrid.keyspace.ShardMap;
 import io.redgrid.server.ServerStats;
+import java.util.function.IntSupplier;
 
-/** What every shard entity of a node shares: the command table, clock, counters and layout. */
+/**
+ * What every shard entity of a node shares: the command table, clock, counters and layout.
+ * {@code hz} is read at every expiry tick so that CONFIG SET hz takes effect at once.
+ */
 public record ShardRuntime(
     CommandTable table,
     ShardMap shardMap,
@@ -13,4 +17,11 @@ public record ShardRuntime(
     Clock clock,
     ServerStats stats,
     ShardDirectory directory,
-    int hz) {}
+    IntSupplier hz) {
+
+  /** A runtime whose {@code hz} never changes, for tests. */
+  public ShardRuntime(CommandTable table, ShardMap shardMap, int databases, Clock clock,
+      ServerStats stats, ShardDirectory directory, int hz) {
+    this(table, shardMap, databases, clock, stats, directory, () -> hz);
+  }
+}

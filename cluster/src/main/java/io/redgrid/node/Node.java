@@ -73,7 +73,7 @@ public final class Node implements AutoCloseable {
       ShardDirectory directory = new ShardDirectory(shardMap.shardCount());
       ServerStats stats = new ServerStats();
       ShardRuntime runtime = new ShardRuntime(table, shardMap, config.databases(), clock, stats,
-          directory, config.hz());
+          directory, config::hz);
       ClusterSharding sharding = ClusterSharding.get(system);
       KeyspaceShard.init(sharding, runtime);
       ShardRouter router = (shard, message) -> {

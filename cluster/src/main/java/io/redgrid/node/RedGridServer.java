@@ -20,6 +20,7 @@ public final class RedGridServer {
       System.exit(1);
       return;
     }
+    Logging.configure(config);
     Node node;
     try {
       node = Node.start(config);
