@@ -20,6 +20,12 @@ public final class RedGridServer {
       System.exit(1);
       return;
     }
+    if (!java.nio.file.Files.isDirectory(config.dir())) {
+      // Redis chdirs into dir at start and stops when it cannot; data files will live there.
+      System.err.println("Can't chdir to '" + config.get("dir") + "': No such file or directory");
+      System.exit(1);
+      return;
+    }
     Logging.configure(config);
     Node node;
     try {
