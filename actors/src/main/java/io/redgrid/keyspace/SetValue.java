@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.IdentityHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -17,9 +17,10 @@ import java.util.random.RandomGenerator;
  * {@link #MAX_INTSET_ENTRIES}, otherwise a {@code hashtable} of byte[] members. Like Redis it
  * never converts back to an intset when members are removed (7.0 has no listpack sets).
  *
- * <p>The hash table is our own chained, power-of-two table for the same reasons as {@link Dict}:
- * SSCAN's reverse-binary cursor guarantee across resizes, and cheap random buckets for SPOP and
- * SRANDMEMBER.
+ * <p>The hash table is our own chained, power-of-two table for the same reason as {@link Dict}:
+ * SSCAN's reverse-binary cursor guarantee across resizes. Its nodes are also kept in a dense
+ * array, so SPOP and SRANDMEMBER pick uniformly in O(1) (a random bucket would favour members
+ * alone in their chain).
  */
 public final class SetValue {
   /** Redis' set-max-intset-entries default. */
@@ -32,6 +33,8 @@ public final class SetValue {
     final byte[] member;
     final int hash;
     Node next;
+    /** Position in {@code dense}. */
+    int slot;
 
     Node(byte[] member, int hash) {
       this.member = member;
@@ -42,6 +45,8 @@ public final class SetValue {
   /** The intset encoding, ascending; null once converted to a hash table. */
   private long[] ints;
   private Node[] table;
+  /** The table's nodes, packed in {@code [0, size)}. */
+  private Node[] dense;
   private int size;
 
   private SetValue(boolean intset) {
@@ -49,6 +54,7 @@ public final class SetValue {
       ints = new long[4];
     } else {
       table = new Node[MIN_CAPACITY];
+      dense = new Node[MIN_CAPACITY];
     }
   }
 
@@ -150,10 +156,8 @@ public final class SetValue {
       }
       return;
     }
-    for (Node head : table) {
-      for (Node n = head; n != null; n = n.next) {
-        action.accept(n.member);
-      }
+    for (int i = 0; i < size; i++) {
+      action.accept(dense[i].member);
     }
   }
 
@@ -188,7 +192,7 @@ public final class SetValue {
 
   // ---- random members ----------------------------------------------------------------------
 
-  /** A member picked at random (uniform for an intset, bucket then chain for a table); null if empty. */
+  /** A member picked uniformly at random; null if empty. */
   public byte[] random(RandomGenerator random) {
     if (size == 0) {
       return null;
@@ -196,7 +200,7 @@ public final class SetValue {
     if (ints != null) {
       return Numbers.toBytes(ints[random.nextInt(size)]);
     }
-    return randomNode(random).member;
+    return dense[random.nextInt(size)].member;
   }
 
   /** Removes and returns a member picked at random; null if empty. */
@@ -210,7 +214,7 @@ public final class SetValue {
       removeIntAt(at);
       return Numbers.toBytes(value);
     }
-    Node node = randomNode(random);
+    Node node = dense[random.nextInt(size)];
     remove(node.member);
     return node.member;
   }
@@ -221,38 +225,22 @@ public final class SetValue {
    * draws that skip repeats.
    */
   public List<byte[]> randomDistinct(int count, RandomGenerator random) {
-    if (ints != null || (long) count * 3 > size) {
+    if ((long) count * 3 > size) {
       List<byte[]> all = members();
       for (int i = 0; i < count; i++) {
         Collections.swap(all, i, i + random.nextInt(all.size() - i));
       }
       return new ArrayList<>(all.subList(0, count));
     }
-    Set<Node> picked = Collections.newSetFromMap(new IdentityHashMap<>(count * 2));
+    Set<Integer> picked = new HashSet<>(count * 2);
     List<byte[]> out = new ArrayList<>(count);
     while (out.size() < count) {
-      Node node = randomNode(random);
-      if (picked.add(node)) {
-        out.add(node.member);
+      int at = random.nextInt(size);
+      if (picked.add(at)) {
+        out.add(ints != null ? Numbers.toBytes(ints[at]) : dense[at].member);
       }
     }
     return out;
-  }
-
-  private Node randomNode(RandomGenerator random) {
-    Node head;
-    do {
-      head = table[random.nextInt(table.length)];
-    } while (head == null);
-    int length = 0;
-    for (Node n = head; n != null; n = n.next) {
-      length++;
-    }
-    Node n = head;
-    for (int pick = random.nextInt(length); pick > 0; pick--) {
-      n = n.next;
-    }
-    return n;
   }
 
   // ---- copies ------------------------------------------------------------------------------
@@ -324,6 +312,7 @@ public final class SetValue {
       capacity <<= 1;
     }
     table = new Node[capacity];
+    dense = new Node[capacity];
     size = 0;
     for (int i = 0; i < count; i++) {
       byte[] member = Numbers.toBytes(old[i]);
@@ -344,7 +333,11 @@ public final class SetValue {
     int index = node.hash & (table.length - 1);
     node.next = table[index];
     table[index] = node;
-    size++;
+    if (size == dense.length) {
+      dense = Arrays.copyOf(dense, size * 2);
+    }
+    node.slot = size;
+    dense[size++] = node;
     if (size > table.length) {
       resize(table.length << 1);
     }
@@ -357,7 +350,13 @@ public final class SetValue {
       previous.next = node.next;
     }
     node.next = null;
-    size--;
+    Node last = dense[--size];
+    dense[node.slot] = last;
+    last.slot = node.slot;
+    dense[size] = null;
+    if (dense.length > MIN_CAPACITY && size < dense.length / 4) {
+      dense = Arrays.copyOf(dense, dense.length / 2);
+    }
     // Redis shrinks a dict below 10% fill; halving keeps the scan cursor guarantee.
     if (table.length > MIN_CAPACITY && (long) size * 10 < table.length) {
       int capacity = table.length;
