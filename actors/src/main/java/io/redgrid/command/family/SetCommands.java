@@ -21,11 +21,13 @@ import io.redgrid.keyspace.Glob;
 import io.redgrid.keyspace.KeyEntry;
 import io.redgrid.keyspace.SetValue;
 import io.redgrid.protocol.Reply;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 /**
  * Commands on set values.
@@ -50,6 +52,9 @@ public final class SetCommands implements CommandFamily {
 
   private static final String RANDOM_COUNT_RANGE =
       "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+  /** RedGrid's own limit: the largest reply list a JVM array can hold. */
+  private static final long MAX_REPLY_ITEMS = Integer.MAX_VALUE - 8;
+  private static final String TOO_MANY_REPEATS = "ERR value is out of range";
   private static final String NUMKEYS = "ERR numkeys should be greater than 0";
   private static final String TOO_MANY_NUMKEYS = "ERR Number of keys can't be greater than number of args";
   private static final String NEGATIVE_LIMIT = "ERR LIMIT can't be negative";
@@ -285,6 +290,10 @@ public final class SetCommands implements CommandFamily {
     List<Reply> items;
     if (count < 0) {
       long repeats = -count;
+      if (repeats > MAX_REPLY_ITEMS) {
+        // Redis would stream such a reply for ages; a Java list cannot even hold it.
+        throw new CommandError(TOO_MANY_REPEATS);
+      }
       items = new ArrayList<>((int) Math.min(repeats, 1 << 16));
       for (long i = 0; i < repeats; i++) {
         items.add(Reply.bulk(set.random(random)));
@@ -448,7 +457,7 @@ public final class SetCommands implements CommandFamily {
   }
 
   /** Members of every set, walking the smallest, stopping after {@code limit} members. */
-  private static void intersect(SetValue[] sets, long limit, java.util.function.Consumer<byte[]> out) {
+  private static void intersect(SetValue[] sets, long limit, Consumer<byte[]> out) {
     for (SetValue set : sets) {
       if (set == null) {
         return;
@@ -552,7 +561,7 @@ public final class SetCommands implements CommandFamily {
         members.add(Reply.bulk(member));
       }
     }
-    return Reply.array(Reply.bulk(Long.toUnsignedString(next).getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+    return Reply.array(Reply.bulk(Long.toUnsignedString(next).getBytes(StandardCharsets.US_ASCII)),
         Reply.array(members));
   }
 

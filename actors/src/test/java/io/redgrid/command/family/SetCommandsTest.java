@@ -367,6 +367,8 @@ class SetCommandsTest {
     assertEquals("(error) ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
         h.cli("SRANDMEMBER", "s", "-9223372036854775808"));
     assertEquals(NOT_INTEGER, h.cli("SRANDMEMBER", "s", "abc"));
+    assertEquals("(error) ERR value is out of range", h.cli("SRANDMEMBER", "s", "-9223372036854775807"),
+        "RedGrid refuses replies no Java list can hold");
     assertEquals(NOT_INTEGER, h.cli("SRANDMEMBER", "nokey", "1.5"));
     assertEquals(SYNTAX, h.cli("SRANDMEMBER", "s", "1", "2"));
     assertEquals("(nil)", h.cli("SRANDMEMBER", "nokey"));
