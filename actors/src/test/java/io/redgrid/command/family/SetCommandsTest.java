@@ -806,6 +806,31 @@ class SetCommandsTest {
     assertReplays();
   }
 
+  @Test
+  void genericKeyCommandsSeeSets() {
+    h.run("SADD", "s", "a");
+    h.run("SET", "str", "x");
+    assertEquals("1) \"0\"\n2) 1) \"s\"", h.cli("SCAN", "0", "TYPE", "set", "COUNT", "100"));
+    assertEquals("1) \"0\"\n2) 1) \"s\"", h.cli("SCAN", "0", "TYPE", "SET", "COUNT", "100"));
+    assertEquals("(integer) 1", h.cli("EXISTS", "s"));
+    mark();
+    assertEquals("(integer) 1", h.cli("DEL", "s"));
+    assertEquals(List.of("DEL s"), newEffects());
+    h.run("SADD", "{m}s", "1");
+    assertEquals("(integer) 1", h.cli("MOVE", "{m}s", "3"));
+    h.select(3);
+    assertEquals("1) \"1\"", h.cli("SMEMBERS", "{m}s"));
+    assertReplays();
+  }
+
+  @Test
+  void spopCountIsAnArrayInResp2() {
+    h.run("SADD", "i", "2", "1");
+    assertEquals("*2\r\n$1\r\n1\r\n$1\r\n2\r\n", h.wire("SPOP", "i", "2"));
+    assertEquals("*0\r\n", h.wire("SPOP", "i", "2"));
+    assertEquals("$-1\r\n", h.wire("SPOP", "i"));
+  }
+
   // ---- value ---------------------------------------------------------------------------------
 
   @Test
