@@ -5,6 +5,7 @@ import io.redgrid.command.family.DatabaseCommands;
 import io.redgrid.command.family.ExpiryCommands;
 import io.redgrid.command.family.KeyCommands;
 import io.redgrid.command.family.ServerCommands;
+import io.redgrid.command.family.SetCommands;
 import io.redgrid.command.family.StringCommands;
 
 /** The command table of a RedGrid node: every family, registered once. */
@@ -19,6 +20,7 @@ public final class Commands {
     table.register(new DatabaseCommands());
     table.register(new ConnectionCommands());
     table.register(new ServerCommands(table));
+    table.register(new SetCommands());
     return table;
   }
 }

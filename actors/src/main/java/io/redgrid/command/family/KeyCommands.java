@@ -22,6 +22,7 @@ import io.redgrid.keyspace.Database;
 import io.redgrid.keyspace.Glob;
 import io.redgrid.keyspace.KeyEntry;
 import io.redgrid.keyspace.Keyspace;
+import io.redgrid.keyspace.SetValue;
 import io.redgrid.protocol.Reply;
 import java.util.ArrayList;
 import java.util.List;
@@ -457,6 +458,10 @@ public final class KeyCommands implements CommandFamily {
         call.propagateIn(db, key, StringCommands.SET, key, bytes, StringCommands.PXAT,
             Numbers.toBytes(expireAt));
       }
+      return;
+    }
+    if (value instanceof SetValue set) {
+      SetCommands.recreate(call, db, key, set, expireAt);
       return;
     }
     throw new IllegalStateException("no replay form for " + value.getClass().getName());
