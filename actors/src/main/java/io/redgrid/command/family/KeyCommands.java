@@ -20,6 +20,7 @@ import io.redgrid.command.Errors;
 import io.redgrid.command.Numbers;
 import io.redgrid.keyspace.Database;
 import io.redgrid.keyspace.Glob;
+import io.redgrid.keyspace.HashValue;
 import io.redgrid.keyspace.KeyEntry;
 import io.redgrid.keyspace.Keyspace;
 import io.redgrid.protocol.Reply;
@@ -457,6 +458,10 @@ public final class KeyCommands implements CommandFamily {
         call.propagateIn(db, key, StringCommands.SET, key, bytes, StringCommands.PXAT,
             Numbers.toBytes(expireAt));
       }
+      return;
+    }
+    if (value instanceof HashValue hash) {
+      HashCommands.recreate(call, db, key, hash, expireAt);
       return;
     }
     throw new IllegalStateException("no replay form for " + value.getClass().getName());
