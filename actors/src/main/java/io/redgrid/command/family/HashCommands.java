@@ -55,48 +55,61 @@ public final class HashCommands implements CommandFamily {
   public List<CommandSpec> commands() {
     return List.of(
         command("hset").arity(atLeast(4)).flags(WRITE, DENYOOM, FAST).keys(single(1)).group("hash")
-            .since("2.0.0").summary("Creates or modifies the value of a field in a hash.")
+            .since("2.0.0").summary("Set the string value of a hash field")
+            .complexity("O(1) for each field/value pair added, so O(N) to add N field/value pairs when "
+                + "the command is called with multiple field/value pairs.")
             .runs(call -> hset(call, false)),
         command("hmset").arity(atLeast(4)).flags(WRITE, DENYOOM, FAST).keys(single(1)).group("hash")
-            .since("2.0.0").summary("Sets the values of multiple fields.")
+            .since("2.0.0").summary("Set multiple hash fields to multiple values")
+            .complexity("O(N) where N is the number of fields being set.")
             .runs(call -> hset(call, true)),
         command("hsetnx").arity(exactly(4)).flags(WRITE, DENYOOM, FAST).keys(single(1)).group("hash")
-            .since("2.0.0").summary("Sets the value of a field in a hash only when the field doesn't exist.")
-            .runs(this::hsetnx),
+            .since("2.0.0").summary("Set the value of a hash field, only if the field does not exist")
+            .complexity("O(1)").keyFlags("RW", "insert").runs(this::hsetnx),
         command("hget").arity(exactly(3)).flags(READONLY, FAST).keys(single(1)).group("hash")
-            .since("2.0.0").summary("Returns the value of a field in a hash.").runs(this::hget),
+            .since("2.0.0").summary("Get the value of a hash field").complexity("O(1)").runs(this::hget),
         command("hmget").arity(atLeast(3)).flags(READONLY, FAST).keys(single(1)).group("hash")
-            .since("2.0.0").summary("Returns the values of all fields in a hash.").runs(this::hmget),
+            .since("2.0.0").summary("Get the values of all the given hash fields")
+            .complexity("O(N) where N is the number of fields being requested.").runs(this::hmget),
         command("hgetall").arity(exactly(2)).flags(READONLY).keys(single(1)).group("hash")
-            .since("2.0.0").summary("Returns all fields and values in a hash.")
+            .since("2.0.0").summary("Get all the fields and values in a hash")
+            .complexity("O(N) where N is the size of the hash.")
             .tips("nondeterministic_output_order").runs(this::hgetall),
         command("hkeys").arity(exactly(2)).flags(READONLY).keys(single(1)).group("hash")
-            .since("2.0.0").summary("Returns all fields in a hash.")
+            .since("2.0.0").summary("Get all the fields in a hash")
+            .complexity("O(N) where N is the size of the hash.")
             .tips("nondeterministic_output_order").runs(call -> hkeysOrVals(call, true)),
         command("hvals").arity(exactly(2)).flags(READONLY).keys(single(1)).group("hash")
-            .since("2.0.0").summary("Returns all values in a hash.")
+            .since("2.0.0").summary("Get all the values in a hash")
+            .complexity("O(N) where N is the size of the hash.")
             .tips("nondeterministic_output_order").runs(call -> hkeysOrVals(call, false)),
         command("hdel").arity(atLeast(3)).flags(WRITE, FAST).keys(single(1)).group("hash")
-            .since("2.0.0").summary("Deletes one or more fields and their values from a hash. "
-                + "Deletes the hash if no fields remain.")
+            .since("2.0.0").summary("Delete one or more hash fields")
+            .complexity("O(N) where N is the number of fields to be removed.")
             .keyFlags("RW", "delete").runs(this::hdel),
         command("hexists").arity(exactly(3)).flags(READONLY, FAST).keys(single(1)).group("hash")
-            .since("2.0.0").summary("Determines whether a field exists in a hash.").runs(this::hexists),
+            .since("2.0.0").summary("Determine if a hash field exists").complexity("O(1)")
+            .keyFlags("RO").runs(this::hexists),
         command("hlen").arity(exactly(2)).flags(READONLY, FAST).keys(single(1)).group("hash")
-            .since("2.0.0").summary("Returns the number of fields in a hash.").runs(this::hlen),
+            .since("2.0.0").summary("Get the number of fields in a hash").complexity("O(1)")
+            .keyFlags("RO").runs(this::hlen),
         command("hstrlen").arity(exactly(3)).flags(READONLY, FAST).keys(single(1)).group("hash")
-            .since("3.2.0").summary("Returns the length of the value of a field.").runs(this::hstrlen),
+            .since("3.2.0").summary("Get the length of the value of a hash field").complexity("O(1)")
+            .keyFlags("RO").runs(this::hstrlen),
         command("hincrby").arity(exactly(4)).flags(WRITE, DENYOOM, FAST).keys(single(1)).group("hash")
-            .since("2.0.0").summary("Increments the integer value of a field in a hash by a number. "
-                + "Uses 0 as initial value if the field doesn't exist.").runs(this::hincrby),
+            .since("2.0.0").summary("Increment the integer value of a hash field by the given number")
+            .complexity("O(1)").keyFlags("RW", "access", "update").runs(this::hincrby),
         command("hincrbyfloat").arity(exactly(4)).flags(WRITE, DENYOOM, FAST).keys(single(1))
-            .group("hash").since("2.6.0").summary("Increments the floating point value of a field by a "
-                + "number. Uses 0 as initial value if the field doesn't exist.").runs(this::hincrbyfloat),
+            .group("hash").since("2.6.0").summary("Increment the float value of a hash field by the given amount")
+            .complexity("O(1)").keyFlags("RW", "access", "update").runs(this::hincrbyfloat),
         command("hrandfield").arity(atLeast(2)).flags(READONLY).keys(single(1)).group("hash")
-            .since("6.2.0").summary("Returns one or more random fields from a hash.")
+            .since("6.2.0").summary("Get one or multiple random fields from a hash")
+            .complexity("O(N) where N is the number of fields returned")
             .tips("nondeterministic_output").runs(this::hrandfield),
         command("hscan").arity(atLeast(3)).flags(READONLY).keys(single(1)).group("hash")
-            .since("2.8.0").summary("Iterates over fields and values of a hash.")
+            .since("2.8.0").summary("Incrementally iterate hash fields and associated values")
+            .complexity("O(1) for every call. O(N) for a complete iteration, including enough command "
+                + "calls for the cursor to return back to 0. N is the number of elements inside the collection..")
             .tips("nondeterministic_output").runs(this::hscan));
   }
 
