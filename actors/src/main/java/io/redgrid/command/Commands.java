@@ -3,6 +3,7 @@ package io.redgrid.command;
 import io.redgrid.command.family.ConnectionCommands;
 import io.redgrid.command.family.DatabaseCommands;
 import io.redgrid.command.family.ExpiryCommands;
+import io.redgrid.command.family.HashCommands;
 import io.redgrid.command.family.KeyCommands;
 import io.redgrid.command.family.ServerCommands;
 import io.redgrid.command.family.SetCommands;
@@ -19,6 +20,7 @@ public final class Commands {
     table.register(new ExpiryCommands());
     table.register(new DatabaseCommands());
     table.register(new ConnectionCommands());
+    table.register(new HashCommands());
     table.register(new ServerCommands(table));
     table.register(new SetCommands());
     return table;

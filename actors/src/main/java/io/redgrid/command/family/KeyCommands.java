@@ -20,6 +20,7 @@ import io.redgrid.command.Errors;
 import io.redgrid.command.Numbers;
 import io.redgrid.keyspace.Database;
 import io.redgrid.keyspace.Glob;
+import io.redgrid.keyspace.HashValue;
 import io.redgrid.keyspace.KeyEntry;
 import io.redgrid.keyspace.Keyspace;
 import io.redgrid.keyspace.SetValue;
@@ -462,6 +463,10 @@ public final class KeyCommands implements CommandFamily {
     }
     if (value instanceof SetValue set) {
       SetCommands.recreate(call, db, key, set, expireAt);
+      return;
+    }
+    if (value instanceof HashValue hash) {
+      HashCommands.recreate(call, db, key, hash, expireAt);
       return;
     }
     throw new IllegalStateException("no replay form for " + value.getClass().getName());

@@ -1,6 +1,7 @@
 package io.redgrid.command.family;
 
 import io.redgrid.command.Numbers;
+import io.redgrid.keyspace.HashValue;
 import io.redgrid.keyspace.SetValue;
 
 /**
@@ -27,6 +28,9 @@ public final class ValueTypes {
     if (value instanceof SetValue) {
       return "set";
     }
+    if (value instanceof HashValue) {
+      return "hash";
+    }
     throw unknown(value);
   }
 
@@ -45,6 +49,9 @@ public final class ValueTypes {
     if (value instanceof SetValue set) {
       return set.encoding();
     }
+    if (value instanceof HashValue hash) {
+      return hash.encoding();
+    }
     throw unknown(value);
   }
 
@@ -57,6 +64,9 @@ public final class ValueTypes {
     if (value instanceof SetValue) {
       return 1;
     }
+    if (value instanceof HashValue) {
+      return 1;
+    }
     throw unknown(value);
   }
 
@@ -67,6 +77,9 @@ public final class ValueTypes {
     }
     if (value instanceof SetValue set) {
       return set.copy();
+    }
+    if (value instanceof HashValue hash) {
+      return hash.copy();
     }
     throw unknown(value);
   }
