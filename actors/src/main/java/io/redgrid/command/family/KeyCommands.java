@@ -459,6 +459,10 @@ public final class KeyCommands implements CommandFamily {
       }
       return;
     }
+    if (value instanceof io.redgrid.keyspace.ListValue list) {
+      ListCommands.recreate(call, db, key, list, expireAt);
+      return;
+    }
     throw new IllegalStateException("no replay form for " + value.getClass().getName());
   }
 
