@@ -17,6 +17,7 @@ public final class Commands {
     CommandTable table = new CommandTable();
     table.register(new StringCommands());
     table.register(new KeyCommands());
+    table.register(new io.redgrid.command.family.ListCommands());
     table.register(new ExpiryCommands());
     table.register(new DatabaseCommands());
     table.register(new ConnectionCommands());

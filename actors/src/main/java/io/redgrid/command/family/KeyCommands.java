@@ -469,6 +469,10 @@ public final class KeyCommands implements CommandFamily {
       HashCommands.recreate(call, db, key, hash, expireAt);
       return;
     }
+    if (value instanceof io.redgrid.keyspace.ListValue list) {
+      ListCommands.recreate(call, db, key, list, expireAt);
+      return;
+    }
     throw new IllegalStateException("no replay form for " + value.getClass().getName());
   }
 

@@ -2,6 +2,7 @@ package io.redgrid.command.family;
 
 import io.redgrid.command.Numbers;
 import io.redgrid.keyspace.HashValue;
+import io.redgrid.keyspace.ListValue;
 import io.redgrid.keyspace.SetValue;
 
 /**
@@ -31,6 +32,9 @@ public final class ValueTypes {
     if (value instanceof HashValue) {
       return "hash";
     }
+    if (value instanceof ListValue) {
+      return "list";
+    }
     throw unknown(value);
   }
 
@@ -52,6 +56,10 @@ public final class ValueTypes {
     if (value instanceof HashValue hash) {
       return hash.encoding();
     }
+    if (value instanceof ListValue) {
+      // Redis 7.0 always encodes lists as quicklists (listpack lists came in 7.2), verified on 7.0.15.
+      return "quicklist";
+    }
     throw unknown(value);
   }
 
@@ -67,6 +75,9 @@ public final class ValueTypes {
     if (value instanceof HashValue) {
       return 1;
     }
+    if (value instanceof ListValue) {
+      return 1;
+    }
     throw unknown(value);
   }
 
@@ -80,6 +91,9 @@ public final class ValueTypes {
     }
     if (value instanceof HashValue hash) {
       return hash.copy();
+    }
+    if (value instanceof ListValue list) {
+      return list.copy();
     }
     throw unknown(value);
   }
