@@ -5,6 +5,7 @@ import io.redgrid.command.family.DatabaseCommands;
 import io.redgrid.command.family.ExpiryCommands;
 import io.redgrid.command.family.KeyCommands;
 import io.redgrid.command.family.ServerCommands;
+import io.redgrid.command.family.SortedSetCommands;
 import io.redgrid.command.family.StringCommands;
 
 /** The command table of a RedGrid node: every family, registered once. */
@@ -18,6 +19,7 @@ public final class Commands {
     table.register(new ExpiryCommands());
     table.register(new DatabaseCommands());
     table.register(new ConnectionCommands());
+    table.register(new SortedSetCommands());
     table.register(new ServerCommands(table));
     return table;
   }

@@ -459,6 +459,13 @@ public final class KeyCommands implements CommandFamily {
       }
       return;
     }
+    if (value instanceof io.redgrid.keyspace.SortedSetValue zset) {
+      SortedSetCommands.rebuild(call, db, key, zset);
+      if (expireAt != KeyEntry.NO_EXPIRY) {
+        call.propagateIn(db, key, StringCommands.bytes("PEXPIREAT"), key, Numbers.toBytes(expireAt));
+      }
+      return;
+    }
     throw new IllegalStateException("no replay form for " + value.getClass().getName());
   }
 

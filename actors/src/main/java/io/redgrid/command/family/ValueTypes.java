@@ -1,6 +1,7 @@
 package io.redgrid.command.family;
 
 import io.redgrid.command.Numbers;
+import io.redgrid.keyspace.SortedSetValue;
 
 /**
  * What a stored value is, as Redis reports it: its type name (TYPE, SCAN TYPE), its encoding
@@ -23,6 +24,9 @@ public final class ValueTypes {
     if (value instanceof byte[]) {
       return "string";
     }
+    if (value instanceof SortedSetValue) {
+      return "zset";
+    }
     throw unknown(value);
   }
 
@@ -38,6 +42,9 @@ public final class ValueTypes {
       }
       return bytes.length <= EMBSTR_SIZE_LIMIT ? "embstr" : "raw";
     }
+    if (value instanceof SortedSetValue zset) {
+      return zset.encoding();
+    }
     throw unknown(value);
   }
 
@@ -47,6 +54,9 @@ public final class ValueTypes {
       Long integer = integerValue(bytes);
       return integer != null && integer >= 0 && integer < SHARED_INTEGERS ? SHARED_REFCOUNT : 1;
     }
+    if (value instanceof SortedSetValue) {
+      return 1;
+    }
     throw unknown(value);
   }
 
@@ -54,6 +64,9 @@ public final class ValueTypes {
   public static Object duplicate(Object value) {
     if (value instanceof byte[] bytes) {
       return bytes.clone();
+    }
+    if (value instanceof SortedSetValue zset) {
+      return zset.copy();
     }
     throw unknown(value);
   }

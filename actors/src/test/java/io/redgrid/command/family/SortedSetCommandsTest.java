@@ -1,0 +1,384 @@
+package io.redgrid.command.family;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.redgrid.command.CommandHarness;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The sorted-set family against Redis 7.0's replies, errors and propagated effects. */
+class SortedSetCommandsTest {
+  private static final String WRONGTYPE = "(error) WRONGTYPE Operation against a key holding the wrong kind of value";
+  private static final String NOT_INTEGER = "(error) ERR value is not an integer or out of range";
+  private static final String NOT_FLOAT = "(error) ERR value is not a valid float";
+  private static final String SYNTAX = "(error) ERR syntax error";
+  private static final String RANGE_NOT_FLOAT = "(error) ERR min or max is not a float";
+  private static final String RANGE_NOT_LEX = "(error) ERR min or max not valid string range item";
+
+  private final CommandHarness h = new CommandHarness();
+
+  @AfterEach
+  void replayRebuildsTheSameKeyspace() {
+    assertEquals(h.dump(), h.replayed().dump());
+  }
+
+  /** Like redis-cli: in RESP2 a double reply is a bulk string, which the harness shows typed. */
+  private String cli(String... args) {
+    String rendered = h.cli(args);
+    return h.session.protocol() == 2 ? rendered.replaceAll("\\(double\\) (\\S+)", "\"$1\"") : rendered;
+  }
+
+  /** The effects recorded for {@code key} (its shard's effects naming it), in order. */
+  private List<String> effectsOf(String key) {
+    return h.effects().stream().filter(e -> List.of(e.split(" ")).contains(key)).toList();
+  }
+
+  private static String lines(String... lines) {
+    return String.join("\n", lines);
+  }
+
+  // ---- ZADD ----------------------------------------------------------------------------------
+
+  @Test
+  void zaddAddsAndUpdates() {
+    assertEquals("(integer) 3", cli("ZADD", "z", "1", "a", "2.5", "b", "3", "c"));
+    assertEquals("(integer) 0", cli("ZADD", "z", "5", "a"));
+    assertEquals("(integer) 1", cli("ZADD", "z", "CH", "6", "a", "2.5", "b"));
+    assertEquals("(integer) 2", cli("ZADD", "z", "ch", "7", "a", "1", "d"));
+    assertEquals(lines("1) \"d\"", "2) \"1\"", "3) \"b\"", "4) \"2.5\"", "5) \"c\"", "6) \"3\"", "7) \"a\"", "8) \"7\""),
+        cli("ZRANGE", "z", "0", "-1", "WITHSCORES"));
+    assertEquals("(integer) 4", cli("ZCARD", "z"));
+    assertEquals("zset", cli("TYPE", "z"));
+  }
+
+  @Test
+  void zaddOptions() {
+    cli("ZADD", "z", "5", "a");
+    assertEquals("(integer) 0", cli("ZADD", "z", "NX", "1", "a"));
+    assertEquals("\"5\"", cli("ZSCORE", "z", "a"));
+    assertEquals("(integer) 1", cli("ZADD", "z", "NX", "1", "b"));
+    assertEquals("(integer) 0", cli("ZADD", "z", "XX", "1", "c"));
+    assertEquals("(nil)", cli("ZSCORE", "z", "c"));
+    assertEquals("(integer) 0", cli("ZADD", "z", "XX", "2", "a"));
+    assertEquals("\"2\"", cli("ZSCORE", "z", "a"));
+    assertEquals("(integer) 0", cli("ZADD", "z", "GT", "CH", "1", "a"));
+    assertEquals("(integer) 1", cli("ZADD", "z", "GT", "CH", "3", "a"));
+    assertEquals("(integer) 0", cli("ZADD", "z", "LT", "CH", "4", "a"));
+    assertEquals("(integer) 1", cli("ZADD", "z", "LT", "CH", "0", "a"));
+    // GT/LT still add new members.
+    assertEquals("(integer) 1", cli("ZADD", "z", "GT", "9", "new"));
+    assertEquals("(integer) 1", cli("ZADD", "z", "XX", "GT", "CH", "10", "new"));
+    assertEquals("(integer) 0", cli("ZADD", "nokey", "XX", "1", "a"));
+    assertEquals("(integer) 0", cli("EXISTS", "nokey"));
+  }
+
+  @Test
+  void zaddIncr() {
+    assertEquals("\"1\"", cli("ZADD", "z", "INCR", "1", "a"));
+    assertEquals("\"2.5\"", cli("ZADD", "z", "INCR", "1.5", "a"));
+    assertEquals("(nil)", cli("ZADD", "z", "NX", "INCR", "1", "a"));
+    assertEquals("(nil)", cli("ZADD", "z", "GT", "INCR", "-1", "a"));
+    assertEquals("\"3.5\"", cli("ZADD", "z", "GT", "INCR", "1", "a"));
+    assertEquals("(nil)", cli("ZADD", "z", "XX", "INCR", "1", "b"));
+    assertEquals("\"inf\"", cli("ZADD", "z", "INCR", "inf", "a"));
+    assertEquals("(error) ERR resulting score is not a number (NaN)", cli("ZADD", "z", "INCR", "-inf", "a"));
+    assertEquals("\"inf\"", cli("ZSCORE", "z", "a"));
+    assertEquals("\"0.10000000000000001\"", cli("ZINCRBY", "z", "0.1", "x"));
+    assertEquals("\"0.30000000000000004\"", cli("ZINCRBY", "z", "0.2", "x"));
+    assertEquals("(error) ERR resulting score is not a number (NaN)", cli("ZINCRBY", "z", "-inf", "a"));
+    assertEquals(NOT_FLOAT, cli("ZINCRBY", "z", "abc", "a"));
+  }
+
+  @Test
+  void zaddErrors() {
+    assertEquals("(error) ERR XX and NX options at the same time are not compatible",
+        cli("ZADD", "z", "XX", "NX", "1", "a"));
+    assertEquals("(error) ERR GT, LT, and/or NX options at the same time are not compatible",
+        cli("ZADD", "z", "GT", "LT", "1", "a"));
+    assertEquals("(error) ERR GT, LT, and/or NX options at the same time are not compatible",
+        cli("ZADD", "z", "NX", "GT", "1", "a"));
+    assertEquals("(error) ERR GT, LT, and/or NX options at the same time are not compatible",
+        cli("ZADD", "z", "LT", "NX", "1", "a"));
+    assertEquals("(error) ERR INCR option supports a single increment-element pair",
+        cli("ZADD", "z", "INCR", "1", "a", "2", "b"));
+    assertEquals("(error) ERR wrong number of arguments for 'zadd' command", cli("ZADD", "z", "1"));
+    assertEquals(SYNTAX, cli("ZADD", "z", "1", "a", "2"));
+    assertEquals(SYNTAX, cli("ZADD", "z", "CH", "GT"));
+    assertEquals(NOT_FLOAT, cli("ZADD", "z", "x", "a"));
+    assertEquals(NOT_FLOAT, cli("ZADD", "z", "nan", "a"));
+    assertEquals(NOT_FLOAT, cli("ZADD", "z", "1e400", "a"));
+    assertEquals(NOT_FLOAT, cli("ZADD", "z", "1e-400", "a"));
+    assertEquals(NOT_FLOAT, cli("ZADD", "z", " 1", "a"));
+    assertEquals(NOT_FLOAT, cli("ZADD", "z", "", "a"));
+    // A bad score anywhere leaves the set untouched.
+    assertEquals(NOT_FLOAT, cli("ZADD", "z", "1", "a", "x", "b"));
+    assertEquals("(integer) 0", cli("EXISTS", "z"));
+    cli("SET", "s", "v");
+    assertEquals(WRONGTYPE, cli("ZADD", "s", "1", "a"));
+    assertEquals(List.of(), h.effects().stream().filter(e -> e.startsWith("ZADD")).toList());
+  }
+
+  @Test
+  void scoreFormatsAndSpecialValues() {
+    cli("ZADD", "z", "0x10", "hex", "1e-310", "tiny", "+inf", "top", "-inf", "bottom", "1.5e20", "big",
+        "17", "int", "-0.25", "neg");
+    assertEquals("\"16\"", cli("ZSCORE", "z", "hex"));
+    assertEquals("\"9.9999999999999694e-311\"", cli("ZSCORE", "z", "tiny"));
+    assertEquals("\"inf\"", cli("ZSCORE", "z", "top"));
+    assertEquals("\"-inf\"", cli("ZSCORE", "z", "bottom"));
+    assertEquals("\"1.5e+20\"", cli("ZSCORE", "z", "big"));
+    assertEquals("\"17\"", cli("ZSCORE", "z", "int"));
+    assertEquals("\"-0.25\"", cli("ZSCORE", "z", "neg"));
+    h.session.protocol(3);
+    assertEquals(",1.5e+20\r\n", h.wire("ZSCORE", "z", "big"));
+    assertEquals(",-inf\r\n", h.wire("ZSCORE", "z", "bottom"));
+    assertEquals("_\r\n", h.wire("ZSCORE", "z", "missing"));
+  }
+
+  @Test
+  void negativeZeroIsLostInListpackButKeptInSkiplist() {
+    h.session.protocol(3);
+    assertEquals(",-0\r\n", h.wire("ZINCRBY", "small", "-0", "m"));
+    assertEquals(",0\r\n", h.wire("ZSCORE", "small", "m"));
+    h.run("ZADD", "big", "1", "x".repeat(65));
+    h.run("ZADD", "big", "-0", "m");
+    assertEquals(",-0\r\n", h.wire("ZSCORE", "big", "m"));
+  }
+
+  @Test
+  void equalScoresOrderByMemberBytesUnsigned() {
+    h.run("ZADD", "z", "1", "b", "1", "a", "1", "\u00e9", "1", "B", "0", "z");
+    assertEquals(lines("1) \"z\"", "2) \"B\"", "3) \"a\"", "4) \"b\"", "5) \"\u00e9\""), cli("ZRANGE", "z", "0", "-1"));
+    assertEquals("(integer) 4", cli("ZRANK", "z", "\u00e9"));
+    assertEquals("(integer) 0", cli("ZREVRANK", "z", "\u00e9"));
+    assertEquals("(nil)", cli("ZRANK", "z", "nope"));
+    assertEquals("(nil)", cli("ZRANK", "nokey", "a"));
+  }
+
+  // ---- ZRANGE family -------------------------------------------------------------------------
+
+  private void abc() {
+    h.run("ZADD", "z", "1", "a", "2.5", "b", "3", "c", "4", "d", "5", "e");
+  }
+
+  @Test
+  void zrangeByRank() {
+    abc();
+    assertEquals(lines("1) \"a\"", "2) \"b\""), cli("ZRANGE", "z", "0", "1"));
+    assertEquals(lines("1) \"d\"", "2) \"e\""), cli("ZRANGE", "z", "-2", "-1"));
+    assertEquals("(empty array)", cli("ZRANGE", "z", "3", "1"));
+    assertEquals("(empty array)", cli("ZRANGE", "z", "5", "10"));
+    assertEquals(5, h.run("ZRANGE", "z", "-100", "100").toString().split("Bulk").length - 1);
+    assertEquals(lines("1) \"e\"", "2) \"d\""), cli("ZRANGE", "z", "0", "1", "REV"));
+    assertEquals(lines("1) \"e\"", "2) \"5\"", "3) \"d\"", "4) \"4\""), cli("ZREVRANGE", "z", "0", "1", "WITHSCORES"));
+    assertEquals(lines("1) \"b\"", "2) \"a\""), cli("ZREVRANGE", "z", "-2", "-1"));
+    assertEquals("(empty array)", cli("ZRANGE", "nokey", "0", "-1"));
+    // LIMIT with count -1 is "no limit", so Redis accepts it even for a rank range.
+    assertEquals(lines("1) \"a\""), cli("ZRANGE", "z", "0", "0", "LIMIT", "3", "-1"));
+  }
+
+  @Test
+  void zrangeByScore() {
+    abc();
+    assertEquals(lines("1) \"b\"", "2) \"c\""), cli("ZRANGE", "z", "(1", "3", "BYSCORE"));
+    assertEquals(lines("1) \"b\""), cli("ZRANGEBYSCORE", "z", "(1", "(3"));
+    assertEquals(lines("1) \"a\"", "2) \"b\"", "3) \"c\"", "4) \"d\"", "5) \"e\""),
+        cli("ZRANGEBYSCORE", "z", "-inf", "+inf"));
+    assertEquals("(empty array)", cli("ZRANGEBYSCORE", "z", "+inf", "-inf"));
+    assertEquals("(empty array)", cli("ZRANGEBYSCORE", "z", "(3", "3"));
+    assertEquals(lines("1) \"c\""), cli("ZRANGEBYSCORE", "z", "3", "3"));
+    // "(" alone is strtod of "": exclusive 0.
+    assertEquals(lines("1) \"a\""), cli("ZRANGEBYSCORE", "z", "(", "1"));
+    assertEquals(lines("1) \"a\""), cli("ZRANGEBYSCORE", "z", " 1", "1"));
+    assertEquals(lines("1) \"b\"", "2) \"2.5\"", "3) \"c\"", "4) \"3\""),
+        cli("ZRANGEBYSCORE", "z", "2", "3", "WITHSCORES"));
+    assertEquals(lines("1) \"c\"", "2) \"d\""), cli("ZRANGEBYSCORE", "z", "-inf", "+inf", "LIMIT", "2", "2"));
+    assertEquals(lines("1) \"d\"", "2) \"e\""), cli("ZRANGEBYSCORE", "z", "-inf", "+inf", "LIMIT", "3", "-1"));
+    assertEquals("(empty array)", cli("ZRANGEBYSCORE", "z", "-inf", "+inf", "LIMIT", "-1", "1"));
+    assertEquals("(empty array)", cli("ZRANGEBYSCORE", "z", "-inf", "+inf", "LIMIT", "1", "0"));
+    assertEquals("(empty array)", cli("ZRANGEBYSCORE", "z", "-inf", "+inf", "LIMIT", "5", "1"));
+    assertEquals(lines("1) \"e\"", "2) \"d\"", "3) \"c\""), cli("ZREVRANGEBYSCORE", "z", "+inf", "(2.5"));
+    assertEquals(lines("1) \"d\"", "2) \"c\""), cli("ZREVRANGEBYSCORE", "z", "+inf", "-inf", "LIMIT", "1", "2"));
+    assertEquals(lines("1) \"c\"", "2) \"b\""), cli("ZRANGE", "z", "3", "(1", "BYSCORE", "REV"));
+    assertEquals("(empty array)", cli("ZRANGE", "z", "(1", "3", "BYSCORE", "REV"));
+    assertEquals(lines("1) \"c\"", "2) \"3\""), cli("ZRANGE", "z", "3", "(1", "BYSCORE", "REV", "LIMIT", "0", "1", "WITHSCORES"));
+    assertEquals(RANGE_NOT_FLOAT, cli("ZRANGEBYSCORE", "z", "(a", "3"));
+    assertEquals(RANGE_NOT_FLOAT, cli("ZRANGEBYSCORE", "z", "nan", "3"));
+    assertEquals(RANGE_NOT_FLOAT, cli("ZRANGEBYSCORE", "z", "1", "3x"));
+    assertEquals(RANGE_NOT_FLOAT, cli("ZRANGEBYSCORE", "z", "  ", "3"));
+    assertEquals(RANGE_NOT_FLOAT, cli("ZCOUNT", "nokey", "x", "1"));
+  }
+
+  @Test
+  void zrangeByLex() {
+    h.run("ZADD", "z", "0", "a", "0", "b", "0", "c", "0", "d", "0", "e");
+    assertEquals(lines("1) \"a\"", "2) \"b\"", "3) \"c\"", "4) \"d\"", "5) \"e\""), cli("ZRANGEBYLEX", "z", "-", "+"));
+    assertEquals("(empty array)", cli("ZRANGEBYLEX", "z", "+", "-"));
+    assertEquals(lines("1) \"a\""), cli("ZRANGEBYLEX", "z", "-", "(b"));
+    assertEquals(lines("1) \"b\"", "2) \"c\""), cli("ZRANGEBYLEX", "z", "[b", "(d"));
+    assertEquals(lines("1) \"a\"", "2) \"b\"", "3) \"c\"", "4) \"d\"", "5) \"e\""), cli("ZRANGEBYLEX", "z", "[", "+"));
+    assertEquals(lines("1) \"c\"", "2) \"d\""), cli("ZRANGEBYLEX", "z", "-", "+", "LIMIT", "2", "2"));
+    assertEquals(lines("1) \"e\"", "2) \"d\""), cli("ZREVRANGEBYLEX", "z", "+", "[d"));
+    assertEquals(lines("1) \"d\""), cli("ZRANGE", "z", "+", "-", "BYLEX", "REV", "LIMIT", "1", "1"));
+    assertEquals("(empty array)", cli("ZRANGEBYLEX", "z", "(b", "(b"));
+    assertEquals("(empty array)", cli("ZRANGEBYLEX", "z", "-", "-"));
+    assertEquals(RANGE_NOT_LEX, cli("ZRANGEBYLEX", "z", "a", "b"));
+    assertEquals(RANGE_NOT_LEX, cli("ZRANGEBYLEX", "z", "-a", "+"));
+    assertEquals(RANGE_NOT_LEX, cli("ZRANGEBYLEX", "z", "", "+"));
+    assertEquals(RANGE_NOT_LEX, cli("ZRANGE", "z", "[a", "b", "BYLEX"));
+    assertEquals(RANGE_NOT_LEX, cli("ZLEXCOUNT", "nokey", "a", "b"));
+    assertEquals("(integer) 4", cli("ZLEXCOUNT", "z", "[b", "+"));
+    assertEquals("(integer) 0", cli("ZLEXCOUNT", "z", "(e", "+"));
+    assertEquals("(integer) 0", cli("ZLEXCOUNT", "nokey", "-", "+"));
+  }
+
+  @Test
+  void zrangeOptionErrors() {
+    abc();
+    assertEquals("(error) ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX",
+        cli("ZRANGE", "z", "0", "-1", "LIMIT", "0", "1"));
+    assertEquals("(error) ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX",
+        cli("ZREVRANGE", "z", "0", "-1", "LIMIT", "0", "1"));
+    assertEquals("(error) ERR syntax error, WITHSCORES not supported in combination with BYLEX",
+        cli("ZRANGE", "z", "a", "b", "BYLEX", "WITHSCORES"));
+    assertEquals("(error) ERR syntax error, WITHSCORES not supported in combination with BYLEX",
+        cli("ZRANGEBYLEX", "z", "-", "+", "WITHSCORES"));
+    assertEquals(SYNTAX, cli("ZRANGE", "z", "0", "1", "BYSCORE", "BYLEX"));
+    assertEquals(SYNTAX, cli("ZRANGE", "z", "0", "1", "REV", "REV"));
+    assertEquals(SYNTAX, cli("ZRANGE", "z", "0", "1", "LIMIT", "0"));
+    assertEquals(SYNTAX, cli("ZRANGE", "z", "0", "1", "WITHSCORES", "foo"));
+    assertEquals(SYNTAX, cli("ZREVRANGEBYSCORE", "z", "+inf", "-inf", "REV"));
+    assertEquals(SYNTAX, cli("ZRANGEBYSCORE", "z", "-inf", "+inf", "BYSCORE"));
+    assertEquals(SYNTAX, cli("ZRANGEBYSCORE", "z", "0", "1", "LIMIT"));
+    assertEquals(NOT_INTEGER, cli("ZRANGE", "z", "0", "1", "BYSCORE", "LIMIT", "a", "1"));
+    assertEquals(NOT_INTEGER, cli("ZRANGE", "z", "0", "a"));
+    assertEquals("(error) ERR wrong number of arguments for 'zrange' command", cli("ZRANGE", "z", "0"));
+    cli("SET", "s", "v");
+    assertEquals(WRONGTYPE, cli("ZRANGE", "s", "0", "-1"));
+    // Arguments are checked before the key.
+    assertEquals(NOT_INTEGER, cli("ZRANGE", "s", "x", "-1"));
+  }
+
+  @Test
+  void zcount() {
+    abc();
+    assertEquals("(integer) 5", cli("ZCOUNT", "z", "-inf", "+inf"));
+    assertEquals("(integer) 2", cli("ZCOUNT", "z", "(1", "3"));
+    assertEquals("(integer) 0", cli("ZCOUNT", "z", "(5", "+inf"));
+    assertEquals("(integer) 0", cli("ZCOUNT", "z", "3", "2"));
+    assertEquals("(integer) 0", cli("ZCOUNT", "nokey", "-inf", "+inf"));
+  }
+
+  @Test
+  void zrangestore() {
+    abc();
+    assertEquals("(integer) 2", cli("ZRANGESTORE", "dst", "z", "0", "1"));
+    assertEquals(lines("1) \"a\"", "2) \"1\"", "3) \"b\"", "4) \"2.5\""), cli("ZRANGE", "dst", "0", "-1", "WITHSCORES"));
+    assertEquals("(integer) 2", cli("ZRANGESTORE", "dst", "z", "(2", "+inf", "BYSCORE", "LIMIT", "1", "2"));
+    assertEquals(lines("1) \"c\"", "2) \"d\""), cli("ZRANGE", "dst", "0", "-1"));
+    assertEquals("(integer) 2", cli("ZRANGESTORE", "dst", "z", "0", "1", "REV"));
+    assertEquals(lines("1) \"d\"", "2) \"e\""), cli("ZRANGE", "dst", "0", "-1"));
+    assertEquals(SYNTAX, cli("ZRANGESTORE", "dst", "z", "0", "-1", "WITHSCORES"));
+    assertEquals("(integer) 0", cli("ZRANGESTORE", "dst", "nokey", "0", "-1"));
+    assertEquals("(integer) 0", cli("EXISTS", "dst"));
+    cli("SET", "s", "v");
+    assertEquals(WRONGTYPE, cli("ZRANGESTORE", "dst", "s", "0", "-1"));
+    assertEquals("(integer) 5", cli("ZRANGESTORE", "s", "z", "0", "-1"));
+    assertEquals("zset", cli("TYPE", "s"));
+    // In place: the source is read before it is overwritten.
+    assertEquals("(integer) 2", cli("ZRANGESTORE", "z", "z", "0", "1"));
+    assertEquals(lines("1) \"a\"", "2) \"b\""), cli("ZRANGE", "z", "0", "-1"));
+  }
+
+  @Test
+  void storeEffectsAreDelAndExactZadd() {
+    h.run("ZADD", "src", "0.1", "a", "1e300", "b", "-inf", "c");
+    cli("ZRANGESTORE", "dst", "src", "0", "-1");
+    assertEquals(List.of("DEL dst", "ZADD dst -inf c 0.10000000000000001 a 1.0000000000000001e+300 b"), effectsOf("dst"));
+  }
+
+  @Test
+  void rangesOnAStoredTtlKeyExpireLazily() {
+    h.run("ZADD", "z", "1", "a");
+    h.run("PEXPIRE", "z", "100");
+    h.clock.advance(200);
+    assertEquals("(empty array)", cli("ZRANGE", "z", "0", "-1"));
+    assertEquals("(integer) 1", cli("ZADD", "z", "2", "b"));
+    assertEquals("(integer) -1", cli("TTL", "z"));
+  }
+
+  // ---- RESP2 / RESP3 wire forms --------------------------------------------------------------
+
+  @Test
+  void withScoresWireForms() {
+    h.run("ZADD", "z", "1", "a", "2.5", "b");
+    assertEquals("*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$3\r\n2.5\r\n", h.wire("ZRANGE", "z", "0", "-1", "WITHSCORES"));
+    h.session.protocol(3);
+    assertEquals("*2\r\n*2\r\n$1\r\na\r\n,1\r\n*2\r\n$1\r\nb\r\n,2.5\r\n",
+        h.wire("ZRANGE", "z", "0", "-1", "WITHSCORES"));
+    assertEquals("*2\r\n$1\r\na\r\n$1\r\nb\r\n", h.wire("ZRANGE", "z", "0", "-1"));
+    assertEquals("*2\r\n*2\r\n$1\r\nb\r\n,2.5\r\n*2\r\n$1\r\na\r\n,1\r\n",
+        h.wire("ZREVRANGEBYSCORE", "z", "+inf", "-inf", "WITHSCORES"));
+    assertEquals("*3\r\n,1\r\n_\r\n,2.5\r\n", h.wire("ZMSCORE", "z", "a", "x", "b"));
+    assertEquals(":0\r\n", h.wire("ZRANK", "z", "a"));
+    assertEquals("_\r\n", h.wire("ZRANK", "z", "x"));
+    assertEquals(",3.5\r\n", h.wire("ZINCRBY", "z", "1", "b"));
+    assertEquals("_\r\n", h.wire("ZADD", "z", "NX", "INCR", "1", "a"));
+  }
+
+  // ---- ranks on a large set ------------------------------------------------------------------
+
+  @Test
+  void largeSetRanksMatchANaiveModel() {
+    java.util.Random random = new java.util.Random(42);
+    java.util.TreeMap<String, Double> model = new java.util.TreeMap<>();
+    List<String> args = new ArrayList<>(List.of("ZADD", "big"));
+    for (int i = 0; i < 10_000; i++) {
+      String member = "m" + random.nextInt(20_000);
+      double score = random.nextInt(500);
+      model.put(member, score);
+      args.add(Double.toString(score));
+      args.add(member);
+    }
+    h.run(args.toArray(String[]::new));
+    // Churn: updates and removals move nodes around.
+    for (int i = 0; i < 3000; i++) {
+      String member = "m" + random.nextInt(20_000);
+      if (random.nextBoolean()) {
+        double score = random.nextInt(500);
+        model.put(member, score);
+        h.run("ZADD", "big", Double.toString(score), member);
+      } else {
+        model.remove(member);
+        h.run("ZREM", "big", member);
+      }
+    }
+    List<String> ordered = new ArrayList<>(model.keySet());
+    ordered.sort((x, y) -> {
+      int byScore = Double.compare(model.get(x), model.get(y));
+      return byScore != 0 ? byScore : java.util.Arrays.compareUnsigned(x.getBytes(), y.getBytes());
+    });
+    assertEquals("(integer) " + ordered.size(), cli("ZCARD", "big"));
+    assertEquals("\"skiplist\"", cli("OBJECT", "ENCODING", "big"));
+    for (int i = 0; i < ordered.size(); i += 37) {
+      assertEquals("(integer) " + i, cli("ZRANK", "big", ordered.get(i)));
+      assertEquals("(integer) " + (ordered.size() - 1 - i), cli("ZREVRANK", "big", ordered.get(i)));
+      assertEquals("1) \"" + ordered.get(i) + "\"", cli("ZRANGE", "big", "" + i, "" + i));
+    }
+    long inRange = model.values().stream().filter(s -> s > 100 && s <= 200).count();
+    assertEquals("(integer) " + inRange, cli("ZCOUNT", "big", "(100", "200"));
+    String all = cli("ZRANGE", "big", "0", "-1");
+    StringBuilder expected = new StringBuilder();
+    for (int i = 0; i < ordered.size(); i++) {
+      if (i > 0) {
+        expected.append('\n');
+      }
+      expected.append(i + 1).append(") \"").append(ordered.get(i)).append('"');
+    }
+    assertEquals(expected.toString(), all);
+    assertTrue(ordered.size() > 5000);
+  }
+}
