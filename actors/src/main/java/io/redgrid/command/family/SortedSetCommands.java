@@ -708,6 +708,16 @@ public final class SortedSetCommands implements CommandFamily {
       for (Node node = set.first(); node != null; node = node.next()) {
         reply.add(node.member(), node.score());
       }
+    } else if (count * 3 < size) {
+      // Few of many: rejection sampling of distinct ranks, without an array of every rank.
+      java.util.Set<Integer> picked = new java.util.HashSet<>();
+      while (picked.size() < count) {
+        int rank = random.nextInt(size);
+        if (picked.add(rank)) {
+          Node node = set.byRank(rank);
+          reply.add(node.member(), node.score());
+        }
+      }
     } else {
       // Distinct ranks by a partial Fisher-Yates shuffle over the first count positions.
       int n = (int) count;

@@ -772,4 +772,30 @@ class SortedSetCommandsTest {
     assertEquals(lines("1) \"a\"", "2) \"b\""), cli("COMMAND", "GETKEYS", "ZMPOP", "2", "a", "b", "MIN"));
     assertEquals(lines("1) \"d\"", "2) \"s\""), cli("COMMAND", "GETKEYS", "ZRANGESTORE", "d", "s", "0", "1"));
   }
+
+  @Test
+  void setOperationWireForms() {
+    u123();
+    h.session.protocol(3);
+    assertEquals("*2\r\n*2\r\n$1\r\nb\r\n,12\r\n*2\r\n$1\r\nc\r\n,23\r\n", h.wire("ZINTER", "2", "u1", "u2", "WITHSCORES"));
+    assertEquals("*2\r\n$1\r\nb\r\n$1\r\nc\r\n", h.wire("ZINTER", "2", "u1", "u2"));
+    assertEquals(":2\r\n", h.wire("ZINTERCARD", "2", "u1", "u2"));
+    h.session.protocol(2);
+    assertEquals("*4\r\n$1\r\nb\r\n$2\r\n12\r\n$1\r\nc\r\n$2\r\n23\r\n", h.wire("ZINTER", "2", "u1", "u2", "WITHSCORES"));
+  }
+
+  @Test
+  void zrandmemberSamplesFewOfManyWithoutRepeats() {
+    List<String> args = new ArrayList<>(List.of("ZADD", "big"));
+    for (int i = 0; i < 500; i++) {
+      args.add(Integer.toString(i));
+      args.add("m" + i);
+    }
+    h.run(args.toArray(String[]::new));
+    for (String count : List.of("10", "200", "499")) {
+      String[] rows = cli("ZRANDMEMBER", "big", count).split("\n");
+      assertEquals(Integer.parseInt(count), rows.length);
+      assertEquals(rows.length, java.util.Arrays.stream(rows).map(r -> r.substring(r.indexOf('"'))).distinct().count());
+    }
+  }
 }
