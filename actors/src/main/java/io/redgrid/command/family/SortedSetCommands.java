@@ -781,7 +781,8 @@ public final class SortedSetCommands implements CommandFamily {
     Source[] sources = new Source[n];
     int j = numkeysIndex + 1;
     for (int i = 0; i < n; i++, j++) {
-      sources[i] = new Source(readSet(call, call.arg(j)));
+      KeyEntry entry = call.read(call.arg(j));
+      sources[i] = new Source(entry == null ? null : scoredInput(entry.value()));
     }
     Aggregate aggregate = Aggregate.SUM;
     boolean withScores = false;
@@ -846,6 +847,17 @@ public final class SortedSetCommands implements CommandFamily {
       reply.add(node.member(), node.score());
     }
     return reply.build();
+  }
+
+  /**
+   * An input of a set operation as a sorted set. Redis also accepts plain sets here, every member
+   * scoring 1: when the set family exists, convert its value in this one place.
+   */
+  static SortedSetValue scoredInput(Object value) {
+    if (value instanceof SortedSetValue set) {
+      return set;
+    }
+    throw new CommandError(Errors.WRONGTYPE);
   }
 
   private static double aggregate(double target, double value, Aggregate aggregate) {
