@@ -7,6 +7,7 @@ import io.redgrid.command.family.HashCommands;
 import io.redgrid.command.family.KeyCommands;
 import io.redgrid.command.family.ServerCommands;
 import io.redgrid.command.family.SetCommands;
+import io.redgrid.command.family.SortedSetCommands;
 import io.redgrid.command.family.StringCommands;
 
 /** The command table of a RedGrid node: every family, registered once. */
@@ -22,6 +23,7 @@ public final class Commands {
     table.register(new DatabaseCommands());
     table.register(new ConnectionCommands());
     table.register(new HashCommands());
+    table.register(new SortedSetCommands());
     table.register(new ServerCommands(table));
     table.register(new SetCommands());
     return table;

@@ -473,6 +473,13 @@ public final class KeyCommands implements CommandFamily {
       ListCommands.recreate(call, db, key, list, expireAt);
       return;
     }
+    if (value instanceof io.redgrid.keyspace.SortedSetValue zset) {
+      SortedSetCommands.rebuild(call, db, key, zset);
+      if (expireAt != KeyEntry.NO_EXPIRY) {
+        call.propagateIn(db, key, StringCommands.bytes("PEXPIREAT"), key, Numbers.toBytes(expireAt));
+      }
+      return;
+    }
     throw new IllegalStateException("no replay form for " + value.getClass().getName());
   }
 

@@ -4,6 +4,7 @@ import io.redgrid.command.Numbers;
 import io.redgrid.keyspace.HashValue;
 import io.redgrid.keyspace.ListValue;
 import io.redgrid.keyspace.SetValue;
+import io.redgrid.keyspace.SortedSetValue;
 
 /**
  * What a stored value is, as Redis reports it: its type name (TYPE, SCAN TYPE), its encoding
@@ -35,6 +36,9 @@ public final class ValueTypes {
     if (value instanceof ListValue) {
       return "list";
     }
+    if (value instanceof SortedSetValue) {
+      return "zset";
+    }
     throw unknown(value);
   }
 
@@ -60,6 +64,9 @@ public final class ValueTypes {
       // Redis 7.0 always encodes lists as quicklists (listpack lists came in 7.2), verified on 7.0.15.
       return "quicklist";
     }
+    if (value instanceof SortedSetValue zset) {
+      return zset.encoding();
+    }
     throw unknown(value);
   }
 
@@ -78,6 +85,9 @@ public final class ValueTypes {
     if (value instanceof ListValue) {
       return 1;
     }
+    if (value instanceof SortedSetValue) {
+      return 1;
+    }
     throw unknown(value);
   }
 
@@ -94,6 +104,9 @@ public final class ValueTypes {
     }
     if (value instanceof ListValue list) {
       return list.copy();
+    }
+    if (value instanceof SortedSetValue zset) {
+      return zset.copy();
     }
     throw unknown(value);
   }
