@@ -1,5 +1,7 @@
 package io.redgrid.command;
 
+import io.redgrid.blocking.BlockRequest;
+import io.redgrid.blocking.BlockedClients;
 import io.redgrid.keyspace.Clock;
 import io.redgrid.keyspace.Database;
 import io.redgrid.keyspace.KeyEntry;
@@ -33,9 +35,13 @@ public final class Call {
   private final ClientSession session;
   private final ServerContext server;
   private final ServerStats stats;
+  private final BlockedClients blocked;
+  private final CommandTable table;
   private CompletionStage<?> deferral;
+  private BlockRequest blockRequest;
 
-  Call(CommandSpec spec, byte[][] argv, Context context) {
+  Call(CommandTable table, CommandSpec spec, byte[][] argv, Context context) {
+    this.table = table;
     this.spec = spec;
     this.argv = argv;
     this.db = context.db;
@@ -47,6 +53,7 @@ public final class Call {
     this.session = context.session;
     this.server = context.server;
     this.stats = context.stats;
+    this.blocked = context.blocked;
   }
 
   /** Where a call runs: built once per batch by the shard, the coordinator or the connection. */
@@ -60,6 +67,9 @@ public final class Call {
     ClientSession session;
     ServerContext server;
     ServerStats stats = new ServerStats();
+    BlockedClients blocked;
+    long client;
+    boolean retry;
 
     public Context db(int db) {
       this.db = db;
@@ -104,6 +114,31 @@ public final class Call {
     public Context stats(ServerStats stats) {
       this.stats = stats;
       return this;
+    }
+
+    /** Where blocking commands wait and writes signal; null runs them in their non-blocking form. */
+    public Context blocked(BlockedClients blocked) {
+      this.blocked = blocked;
+      return this;
+    }
+
+    /** The client a coordinated blocking command registers for, and whether this is its retry. */
+    public Context client(long client, boolean retry) {
+      this.client = client;
+      this.retry = retry;
+      return this;
+    }
+
+    public BlockedClients blocked() {
+      return blocked;
+    }
+
+    public long client() {
+      return client;
+    }
+
+    public boolean retry() {
+      return retry;
     }
 
     public int db() {
@@ -236,6 +271,24 @@ public final class Call {
     return deferral;
   }
 
+  /**
+   * A blocking command found every key empty: waits for {@code keys} (timeout 0 = forever).
+   * Where clients cannot block (inside MULTI, a script, a unit test) this is the timeout reply
+   * at once, the non-blocking form Redis uses there.
+   */
+  public Reply block(byte[][] keys, long timeoutMillis, Reply timeoutReply) {
+    if (blocked == null) {
+      return timeoutReply;
+    }
+    blockRequest = new BlockRequest(keys, timeoutMillis, timeoutReply);
+    return BlockedClients.BLOCKED;
+  }
+
+  /** What {@link #block} asked for, or null: read by whoever runs the call, to register it. */
+  public BlockRequest blockRequest() {
+    return blockRequest;
+  }
+
   // ---- keyspace --------------------------------------------------------------------------
 
   /** The raw database holding {@code key} in the addressed db: no expiry, no statistics. */
@@ -343,17 +396,42 @@ public final class Call {
   /** Records an effect on the shard owning {@code key}, in the addressed db. */
   public void propagate(byte[] key, byte[]... command) {
     effects.add(shards.keyspaceFor(key).shardId(), db, command);
+    signal(db, command);
   }
 
   /** Records an effect on the shard owning {@code key} in database {@code index}. */
   public void propagateIn(int index, byte[] key, byte[]... command) {
     effects.add(shards.keyspaceFor(key).shardId(), index, command);
+    signal(index, command);
   }
 
   /** Records an effect on every held shard (FLUSHALL, SWAPDB ...). */
   public void propagateToAll(byte[]... command) {
     for (Keyspace keyspace : shards.all()) {
       effects.add(keyspace.shardId(), db, command);
+    }
+    if (blocked != null) {
+      blocked.signalAll();
+    }
+  }
+
+  /**
+   * Tells blocked clients that the keys an effect wrote may have data now. Reading the keys off
+   * the effect itself covers every writer (pushes, LMOVE, RENAME, COPY, MOVE, later EXEC and
+   * scripts) without each command remembering to signal; it costs nothing while nobody blocks.
+   */
+  private void signal(int index, byte[][] command) {
+    if (blocked == null || blocked.count() == 0) {
+      return;
+    }
+    CommandSpec written;
+    try {
+      written = table.resolve(command);
+    } catch (CommandError e) {
+      return;
+    }
+    for (int position : written.keys().positions(command)) {
+      blocked.signal(index, command[position]);
     }
   }
 

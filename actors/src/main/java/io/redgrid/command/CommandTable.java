@@ -88,13 +88,13 @@ public final class CommandTable {
 
   /** Runs a resolved command; a {@link CommandError} becomes its error reply. */
   public Reply execute(CommandSpec spec, byte[][] argv, Call.Context context) {
-    Call call = new Call(spec, argv, context);
+    Call call = new Call(this, spec, argv, context);
     return run(call);
   }
 
   /** Runs a resolved command and hands back the call too, for its deferral. */
   public Call prepare(CommandSpec spec, byte[][] argv, Call.Context context) {
-    return new Call(spec, argv, context);
+    return new Call(this, spec, argv, context);
   }
 
   public Reply run(Call call) {

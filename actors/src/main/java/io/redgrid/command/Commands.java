@@ -19,6 +19,7 @@ public final class Commands {
     table.register(new StringCommands());
     table.register(new KeyCommands());
     table.register(new io.redgrid.command.family.ListCommands());
+    table.register(new io.redgrid.command.family.BlockingCommands());
     table.register(new ExpiryCommands());
     table.register(new DatabaseCommands());
     table.register(new ConnectionCommands());

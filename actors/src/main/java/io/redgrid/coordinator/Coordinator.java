@@ -1,5 +1,6 @@
 package io.redgrid.coordinator;
 
+import io.redgrid.blocking.BlockedClients;
 import io.redgrid.command.Call;
 import io.redgrid.command.CommandSpec;
 import io.redgrid.command.CommandTable;
@@ -96,12 +97,22 @@ public final class Coordinator {
       try {
         call = holding.prepare(spec, argv, context);
         reply = holding.run(call);
+        if (reply == BlockedClients.BLOCKED && !context.retry()) {
+          // Registered while every shard of the command is held: no push can be missed.
+          context.blocked().block(context.client(), spec, argv, context.db(), call.protocol(),
+              call.blockRequest());
+        }
       } catch (RuntimeException e) {
         return holding.release().thenApply(ignored -> Reply.error("ERR internal error: " + e));
       }
       CompletionStage<?> deferral = call.deferral();
       if (deferral == null) {
-        return holding.release().thenApply(ignored -> reply);
+        return holding.release().thenApply(ignored -> {
+          if (context.blocked() != null) {
+            context.blocked().serveReady();
+          }
+          return reply;
+        });
       }
       return deferral.handle((value, failure) -> null)
           .thenComposeAsync(ignored -> holding.release(), executor)

@@ -1,5 +1,6 @@
 package io.redgrid.server;
 
+import io.redgrid.blocking.BlockedClients;
 import io.redgrid.config.ServerConfig;
 import java.util.Collection;
 import java.util.concurrent.Executor;
@@ -31,5 +32,10 @@ public interface ServerContext {
    */
   default Executor executor() {
     return Runnable::run;
+  }
+
+  /** Clients blocked in BLPOP and the like (CLIENT UNBLOCK, INFO); null where nothing blocks. */
+  default BlockedClients blocked() {
+    return null;
   }
 }

@@ -17,6 +17,7 @@ import akka.persistence.typed.javadsl.EventSourcedBehavior;
 import akka.persistence.typed.javadsl.SignalHandler;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.redgrid.blocking.BlockedClients;
 import io.redgrid.command.Call;
 import io.redgrid.command.ShardAccess;
 import io.redgrid.keyspace.Database;
@@ -166,11 +167,24 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
         .shards(ShardAccess.of(keyspace))
         .clock(runtime.clock())
         .stats(runtime.stats())
+        .blocked(runtime.blocked())
         .effects((shard, db, argv) -> events.add(new ShardEvent(db, argv)));
     for (int i = 0; i < requests.length; i++) {
       ShardMessage.Request request = requests[i];
       callContext.db(request.db()).protocol(request.protocol());
-      replies[i] = safely(() -> runtime.table().execute(request.spec(), request.argv(), callContext));
+      replies[i] = safely(() -> {
+        Call call = runtime.table().prepare(request.spec(), request.argv(), callContext);
+        Reply reply = runtime.table().run(call);
+        if (reply == BlockedClients.BLOCKED && !request.retry()) {
+          // Registered before this shard processes anything else: no push can be missed.
+          runtime.blocked().block(request.client(), request.spec(), request.argv(), request.db(),
+              request.protocol(), call.blockRequest());
+        }
+        return reply;
+      });
+    }
+    if (runtime.blocked() != null) {
+      runtime.blocked().serveReady();
     }
     if (events.isEmpty()) {
       run.replies().complete(replies);

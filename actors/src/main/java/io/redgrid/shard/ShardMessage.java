@@ -12,8 +12,15 @@ import java.util.concurrent.CompletableFuture;
  * the gateway and the coordinator always talk to shards on their own node.
  */
 public sealed interface ShardMessage {
-  /** One command of a batch, resolved by the gateway, with the db and protocol it runs under. */
-  record Request(CommandSpec spec, byte[][] argv, int db, int protocol) {}
+  /**
+   * One command of a batch, resolved by the gateway, with the db and protocol it runs under, the
+   * client sending it, and whether it is a blocked client's retry (which must not block again).
+   */
+  record Request(CommandSpec spec, byte[][] argv, int db, int protocol, long client, boolean retry) {
+    public Request(CommandSpec spec, byte[][] argv, int db, int protocol) {
+      this(spec, argv, db, protocol, 0, false);
+    }
+  }
 
   /**
    * Consecutive commands of one connection for this shard, run in order; their effects are

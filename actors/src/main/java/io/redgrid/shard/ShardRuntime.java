@@ -1,5 +1,6 @@
 package io.redgrid.shard;
 
+import io.redgrid.blocking.BlockedClients;
 import io.redgrid.command.CommandTable;
 import io.redgrid.keyspace.Clock;
 import io.redgrid.keyspace.ShardMap;
@@ -17,11 +18,12 @@ public record ShardRuntime(
     Clock clock,
     ServerStats stats,
     ShardDirectory directory,
-    IntSupplier hz) {
+    IntSupplier hz,
+    BlockedClients blocked) {
 
-  /** A runtime whose {@code hz} never changes, for tests. */
+  /** A runtime whose {@code hz} never changes and where commands never block, for tests. */
   public ShardRuntime(CommandTable table, ShardMap shardMap, int databases, Clock clock,
       ServerStats stats, ShardDirectory directory, int hz) {
-    this(table, shardMap, databases, clock, stats, directory, () -> hz);
+    this(table, shardMap, databases, clock, stats, directory, () -> hz, null);
   }
 }

@@ -4,7 +4,9 @@ import akka.util.ByteString;
 import io.redgrid.command.Call;
 import io.redgrid.command.CommandError;
 import io.redgrid.command.CommandSpec;
+import io.redgrid.blocking.BlockedClients;
 import io.redgrid.command.CommandTable;
+import io.redgrid.command.Flag;
 import io.redgrid.command.Route;
 import io.redgrid.coordinator.Coordinator;
 import io.redgrid.keyspace.ShardMap;
@@ -130,8 +132,9 @@ final class Connection {
     List<ShardMessage.Request> batch = new ArrayList<>();
     int db = session.db();
     int protocol = session.protocol();
-    batch.add(new ShardMessage.Request(firstSpec, firstArgv, db, protocol));
-    while (!pending.isEmpty()) {
+    batch.add(new ShardMessage.Request(firstSpec, firstArgv, db, protocol, session.id(), false));
+    // A blocking command ends its batch: what the client sent after it must wait until it is served.
+    while (!pending.isEmpty() && !firstSpec.has(Flag.BLOCKING)) {
       byte[][] argv = pending.peek();
       CommandSpec spec;
       try {
@@ -145,19 +148,27 @@ final class Connection {
       pending.poll();
       session.commandStarted(spec.fullName(), System.currentTimeMillis());
       node.stats().commandsProcessed.increment();
-      batch.add(new ShardMessage.Request(spec, argv, db, protocol));
+      batch.add(new ShardMessage.Request(spec, argv, db, protocol, session.id(), false));
+      if (spec.has(Flag.BLOCKING)) {
+        break;
+      }
     }
     CompletableFuture<Reply[]> replies = new CompletableFuture<>();
     router.tell(shard, new ShardMessage.Run(batch.toArray(new ShardMessage.Request[0]), replies));
     return replies.thenComposeAsync(results -> {
-      for (Reply result : results) {
-        reply(result);
+      for (int i = 0; i < results.length - 1; i++) {
+        reply(results[i]);
       }
-      return drain();
+      return replyAndContinue(results[results.length - 1]);
     }, executor);
   }
 
+  /** Writes a reply and goes on; a blocked command's reply is waited for first (without a thread). */
   private CompletionStage<Void> replyAndContinue(Reply result) {
+    if (result == BlockedClients.BLOCKED) {
+      return node.blocked().take(session.id()).reply()
+          .thenComposeAsync(this::replyAndContinue, executor);
+    }
     reply(result);
     return drain();
   }
@@ -183,7 +194,9 @@ final class Connection {
         .clock(node.clock())
         .stats(node.stats())
         .session(session)
-        .server(node);
+        .server(node)
+        .blocked(node.blocked())
+        .client(session.id(), false);
   }
 
   private void reply(Reply reply) {

@@ -14,12 +14,16 @@ import akka.stream.javadsl.Tcp;
 import akka.util.ByteString;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.redgrid.blocking.BlockedClients;
+import io.redgrid.blocking.Waiter;
+import io.redgrid.command.Call;
 import io.redgrid.command.CommandTable;
 import io.redgrid.command.Commands;
 import io.redgrid.config.ServerConfig;
 import io.redgrid.coordinator.Coordinator;
 import io.redgrid.keyspace.Clock;
 import io.redgrid.keyspace.ShardMap;
+import io.redgrid.protocol.Reply;
 import io.redgrid.server.ClientSession;
 import io.redgrid.server.ServerStats;
 import io.redgrid.shard.KeyspaceShard;
@@ -72,8 +76,11 @@ public final class Node implements AutoCloseable {
       ShardMap shardMap = new ShardMap(config.keyspaceShards());
       ShardDirectory directory = new ShardDirectory(shardMap.shardCount());
       ServerStats stats = new ServerStats();
+      Executor executor = system.executionContext();
+      BlockedClients blocked = new BlockedClients(executor, (millis, task) ->
+          system.scheduler().scheduleOnce(Duration.ofMillis(millis), task, system.executionContext()));
       ShardRuntime runtime = new ShardRuntime(table, shardMap, config.databases(), clock, stats,
-          directory, config::hz);
+          directory, config::hz, blocked);
       ClusterSharding sharding = ClusterSharding.get(system);
       KeyspaceShard.init(sharding, runtime);
       ShardRouter router = (shard, message) -> {
@@ -84,10 +91,10 @@ public final class Node implements AutoCloseable {
           sharding.entityRefFor(KeyspaceShard.ENTITY_TYPE_KEY, Integer.toString(shard)).tell(message);
         }
       };
-      Executor executor = system.executionContext();
       Coordinator coordinator = new Coordinator(router, shardMap, table, executor);
+      blocked.retrier(waiter -> retry(waiter, router, coordinator, clock, stats, blocked));
       NodeContext context = new NodeContext(config, table, shardMap, router, coordinator, executor,
-          clock, stats, shutdown::complete);
+          clock, stats, blocked, shutdown::complete);
 
       awaitShards(sharding, directory);
       Tcp.ServerBinding binding = bind(system, context, config);
@@ -149,6 +156,12 @@ public final class Node implements AutoCloseable {
               address(incoming.remoteAddress()), address(incoming.localAddress()));
           Connection connection = new Connection(session, context);
           Flow<ByteString, ByteString, UniqueKillSwitch> flow = Flow.<ByteString>create()
+              // A client that goes away while blocked (BLPOP ...) stops waiting at once: the
+              // reply stage below would otherwise hold the stream open until it is served.
+              .watchTermination((notUsed, inputDone) -> {
+                inputDone.whenComplete((ok, failure) -> context.blocked().disconnected(session.id()));
+                return notUsed;
+              })
               .mapAsync(1, connection::process)
               .takeWhile(output -> !output.close(), true)
               .map(Connection.Output::bytes)
@@ -172,6 +185,21 @@ public final class Node implements AutoCloseable {
   private static String firstBindAddress(String bind) {
     String first = bind.trim().split("\\s+")[0];
     return first.startsWith("-") ? first.substring(1) : first;
+  }
+
+  /** Runs a blocked client's command again the way its connection first ran it. */
+  private static CompletionStage<Reply> retry(Waiter waiter, ShardRouter router,
+      Coordinator coordinator, Clock clock, ServerStats stats, BlockedClients blocked) {
+    int[] shards = coordinator.shardsOf(waiter.argv(), waiter.spec().keys().positions(waiter.argv()));
+    if (shards.length == 1) {
+      CompletableFuture<Reply[]> replies = new CompletableFuture<>();
+      router.tell(shards[0], new ShardMessage.Run(new ShardMessage.Request[] {new ShardMessage.Request(
+          waiter.spec(), waiter.argv(), waiter.db(), waiter.protocol(), waiter.clientId(), true)}, replies));
+      return replies.thenApply(results -> results[0]);
+    }
+    Call.Context context = new Call.Context().db(waiter.db()).protocol(waiter.protocol())
+        .clock(clock).stats(stats).blocked(blocked).client(waiter.clientId(), true);
+    return coordinator.run(shards, waiter.spec(), waiter.argv(), context);
   }
 
   private static String address(InetSocketAddress address) {

@@ -1,5 +1,6 @@
 package io.redgrid.node;
 
+import io.redgrid.blocking.BlockedClients;
 import io.redgrid.command.CommandTable;
 import io.redgrid.config.ServerConfig;
 import io.redgrid.coordinator.Coordinator;
@@ -31,10 +32,12 @@ final class NodeContext implements ServerContext {
   private final AtomicLong clientIds = new AtomicLong();
   private final Consumer<Boolean> shutdown;
   private volatile int port;
+  private final BlockedClients blocked;
 
   NodeContext(ServerConfig config, CommandTable table, ShardMap shardMap, ShardRouter router,
       Coordinator coordinator, Executor executor, Clock clock, ServerStats stats,
-      Consumer<Boolean> shutdown) {
+      BlockedClients blocked, Consumer<Boolean> shutdown) {
+    this.blocked = blocked;
     this.config = config;
     this.table = table;
     this.shardMap = shardMap;
@@ -55,6 +58,7 @@ final class NodeContext implements ServerContext {
   }
 
   void disconnect(ClientSession session) {
+    blocked.disconnected(session.id());
     clients.remove(session.id());
   }
 
@@ -66,6 +70,11 @@ final class NodeContext implements ServerContext {
   @Override
   public Collection<ClientSession> clients() {
     return Collections.unmodifiableCollection(clients.values());
+  }
+
+  @Override
+  public BlockedClients blocked() {
+    return blocked;
   }
 
   @Override

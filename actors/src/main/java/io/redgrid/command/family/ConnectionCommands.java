@@ -11,6 +11,7 @@ import static io.redgrid.command.Flag.NOSCRIPT;
 import static io.redgrid.command.Flag.NO_AUTH;
 import static io.redgrid.command.Flag.STALE;
 
+import io.redgrid.blocking.BlockedClients;
 import io.redgrid.command.Call;
 import io.redgrid.command.CommandError;
 import io.redgrid.command.CommandFamily;
@@ -60,6 +61,8 @@ public final class ConnectionCommands implements CommandFamily {
       "    Return information about client connections. Options:",
       "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
       "      Return clients of specified type.",
+      "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+      "    Unblock the specified blocked client.",
       "SETNAME <name>",
       "    Assign the name <name> to the current connection.",
       "SETINFO <option> <value>",
@@ -99,6 +102,10 @@ public final class ConnectionCommands implements CommandFamily {
                 command("setname").arity(exactly(3)).flags(NOSCRIPT, LOADING, STALE)
                     .summary("Sets the connection name.").since("2.6.9").complexity("O(1)")
                     .runs(this::setName),
+                command("unblock").arity(atLeast(3)).flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                    .summary("Unblocks a client blocked by a blocking command from a different connection.")
+                    .since("5.0.0").complexity("O(log N) where N is the number of client connections")
+                    .runs(this::clientUnblock),
                 command("getname").arity(exactly(2)).flags(NOSCRIPT, LOADING, STALE)
                     .summary("Returns the name of the connection.").since("2.6.9").complexity("O(1)")
                     .runs(call -> Reply.bulk(call.session().name())),
@@ -391,4 +398,22 @@ public final class ConnectionCommands implements CommandFamily {
     }
     return Reply.array(items);
   }
+
+  /** CLIENT UNBLOCK client-id [TIMEOUT | ERROR]: 1 if that client was blocked. */
+  private Reply clientUnblock(Call call) {
+    long id = call.longArg(2);
+    boolean error = false;
+    if (call.argc() == 4) {
+      if (call.is(3, "ERROR")) {
+        error = true;
+      } else if (!call.is(3, "TIMEOUT")) {
+        throw new CommandError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+      }
+    } else if (call.argc() > 4) {
+      throw new CommandError(Errors.SYNTAX);
+    }
+    BlockedClients blocked = call.server().blocked();
+    return blocked != null && blocked.unblock(id, error) ? Reply.ONE : Reply.ZERO;
+  }
+
 }

@@ -583,7 +583,7 @@ public final class ListCommands implements CommandFamily {
   }
 
   /** LEFT or RIGHT (any case), else a syntax error. */
-  private static boolean side(Call call, int index) {
+  static boolean side(Call call, int index) {
     if (call.is(index, "LEFT")) {
       return true;
     }
