@@ -2,11 +2,14 @@ package io.redgrid.shard;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import io.redgrid.blocking.BlockedClients;
+import io.redgrid.blocking.Waiter;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import com.typesafe.config.ConfigFactory;
@@ -225,4 +228,45 @@ class KeyspaceShardTest {
     assertEquals("resp1", new ShardEventSerializer().manifest(decoded));
     assertTrue(new ShardEventSerializer().identifier() > 40, "identifiers up to 40 are Akka's");
   }
+
+  @Test
+  void blockedClientsAreServedInOrderByTheShardAndTheirPopsPersisted() throws Exception {
+    BlockedClients blocked = new BlockedClients(Runnable::run, (ms, task) -> { });
+    ShardRuntime blocking = new ShardRuntime(table, new ShardMap(1000), 16, clock, new ServerStats(),
+        directory, () -> 100, blocked);
+    int id = ids.incrementAndGet();
+    ActorRef<ShardMessage> shard = testKit.spawn(KeyspaceShard.create(id, blocking));
+    blocked.retrier(waiter -> {
+      CompletableFuture<Reply[]> replies = new CompletableFuture<>();
+      shard.tell(new ShardMessage.Run(new ShardMessage.Request[] {new ShardMessage.Request(
+          waiter.spec(), waiter.argv(), waiter.db(), waiter.protocol(), waiter.clientId(), true)}, replies));
+      return replies.thenApply(r -> r[0]);
+    });
+    ShardMessage.Request first = withClient(request(0, "BLPOP", "q", "0"), 1);
+    ShardMessage.Request second = withClient(request(0, "BRPOP", "q", "0"), 2);
+    assertSame(BlockedClients.BLOCKED, run(shard, first)[0]);
+    assertSame(BlockedClients.BLOCKED, run(shard, second)[0]);
+    Waiter one = blocked.take(1);
+    Waiter two = blocked.take(2);
+    assertEquals(2, blocked.count());
+
+    run(shard, request(0, "RPUSH", "q", "a", "b", "c"));
+    Reply servedFirst = one.reply().get(5, TimeUnit.SECONDS);
+    Reply servedSecond = two.reply().get(5, TimeUnit.SECONDS);
+    assertEquals("a", text(((Reply.Array) servedFirst).items().get(1)));
+    assertEquals("c", text(((Reply.Array) servedSecond).items().get(1)));
+    assertEquals(0, blocked.count());
+
+    // The pops are events: a restarted shard holds only what was left.
+    testKit.stop(shard);
+    ActorRef<ShardMessage> restarted = testKit.spawn(KeyspaceShard.create(id, runtime));
+    Reply[] after = run(restarted, request(0, "LRANGE", "q", "0", "-1"));
+    assertEquals(1, ((Reply.Array) after[0]).items().size());
+    assertEquals("b", text(((Reply.Array) after[0]).items().get(0)));
+  }
+
+  private static ShardMessage.Request withClient(ShardMessage.Request request, long client) {
+    return new ShardMessage.Request(request.spec(), request.argv(), request.db(), request.protocol(), client, false);
+  }
+
 }
