@@ -40,7 +40,6 @@ public final class HashCommands implements CommandFamily {
   private static final String COUNT_OUT_OF_RANGE =
       "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
   /** Redis' SCAN default COUNT. */
-  private static final long SCAN_DEFAULT_COUNT = 10;
   /** Redis' HRANDFIELD_SUB_STRATEGY_MUL: above count * 3 > size, sample by elimination. */
   private static final long SUB_STRATEGY_MUL = 3;
   /**
@@ -397,21 +396,9 @@ public final class HashCommands implements CommandFamily {
     if (hash == null) {
       return Reply.array(Reply.bulk(ZERO_CURSOR), Reply.EMPTY_ARRAY);
     }
-    long count = SCAN_DEFAULT_COUNT;
-    byte[] pattern = null;
-    for (int i = 3; i < call.argc(); i += 2) {
-      boolean hasValue = i + 1 < call.argc();
-      if (hasValue && call.is(i, "COUNT")) {
-        count = call.longArg(i + 1);
-        if (count < 1) {
-          throw new CommandError(Errors.SYNTAX);
-        }
-      } else if (hasValue && call.is(i, "MATCH")) {
-        pattern = Glob.matchesAll(call.arg(i + 1)) ? null : call.arg(i + 1);
-      } else {
-        throw new CommandError(Errors.SYNTAX);
-      }
-    }
+    ScanOptions options = ScanOptions.parse(call, 3, false);
+    long count = options.count();
+    byte[] pattern = options.pattern();
     List<Field> visited = new ArrayList<>();
     long next;
     if (hash.isListpack()) {

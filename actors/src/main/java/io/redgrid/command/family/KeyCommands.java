@@ -42,7 +42,6 @@ public final class KeyCommands implements CommandFamily {
       + "access frequency not tracked. Please note that when switching between policies at runtime "
       + "LRU and LFU data will take some time to adjust.";
   /** Redis' SCAN default COUNT. */
-  private static final long SCAN_DEFAULT_COUNT = 10;
 
   private static final List<Reply> OBJECT_HELP = help(
       "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -195,24 +194,10 @@ public final class KeyCommands implements CommandFamily {
    */
   private Reply scan(Call call) {
     long cursor = parseCursor(call.arg(1));
-    long count = SCAN_DEFAULT_COUNT;
-    byte[] pattern = null;
-    byte[] typeName = null;
-    for (int i = 2; i < call.argc(); i += 2) {
-      boolean hasValue = i + 1 < call.argc();
-      if (hasValue && call.is(i, "COUNT")) {
-        count = call.longArg(i + 1);
-        if (count < 1) {
-          throw new CommandError(Errors.SYNTAX);
-        }
-      } else if (hasValue && call.is(i, "MATCH")) {
-        pattern = Glob.matchesAll(call.arg(i + 1)) ? null : call.arg(i + 1);
-      } else if (hasValue && call.is(i, "TYPE")) {
-        typeName = call.arg(i + 1);
-      } else {
-        throw new CommandError(Errors.SYNTAX);
-      }
-    }
+    ScanOptions options = ScanOptions.parse(call, 2, true);
+    long count = options.count();
+    byte[] pattern = options.pattern();
+    byte[] typeName = options.type();
 
     List<Keyspace> shards = call.shards();
     int shardCount = shards.size();

@@ -59,7 +59,6 @@ public final class SortedSetCommands implements CommandFamily {
       "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
   private static final String OUT_OF_RANGE = "ERR value is out of range";
   /** Redis' SCAN default COUNT. */
-  private static final long SCAN_DEFAULT_COUNT = 10;
 
   @Override
   public List<CommandSpec> commands() {
@@ -1019,21 +1018,9 @@ public final class SortedSetCommands implements CommandFamily {
     if (set == null) {
       return Reply.array(Call.bulk("0"), Reply.EMPTY_ARRAY);
     }
-    long count = SCAN_DEFAULT_COUNT;
-    byte[] pattern = null;
-    for (int i = 3; i < call.argc(); i += 2) {
-      boolean hasValue = i + 1 < call.argc();
-      if (hasValue && call.is(i, "COUNT")) {
-        count = call.longArg(i + 1);
-        if (count < 1) {
-          throw new CommandError(Errors.SYNTAX);
-        }
-      } else if (hasValue && call.is(i, "MATCH")) {
-        pattern = Glob.matchesAll(call.arg(i + 1)) ? null : call.arg(i + 1);
-      } else {
-        throw new CommandError(Errors.SYNTAX);
-      }
-    }
+    ScanOptions options = ScanOptions.parse(call, 3, false);
+    long count = options.count();
+    byte[] pattern = options.pattern();
     List<Node> visited = new ArrayList<>();
     long next = 0;
     if (set.isListpack()) {
