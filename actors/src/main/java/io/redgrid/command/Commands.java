@@ -27,6 +27,7 @@ public final class Commands {
     table.register(new SortedSetCommands());
     table.register(new ServerCommands(table));
     table.register(new SetCommands());
+    table.register(new io.redgrid.command.family.SortCommands());
     return table;
   }
 }

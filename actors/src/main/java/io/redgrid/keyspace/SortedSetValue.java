@@ -114,6 +114,14 @@ public final class SortedSetValue {
     }
   }
 
+  /**
+   * Switches to the skiplist encoding, as Redis' SORT does to any sorted set it reads
+   * (zsetConvert to OBJ_ENCODING_SKIPLIST); only the reported encoding changes.
+   */
+  public void convertToSkiplist() {
+    listpack = false;
+  }
+
   /** A listpack stores scores as text that cannot keep the sign of zero. */
   private double listpackScore(double score) {
     return listpack && score == 0 ? 0.0 : score;
