@@ -435,6 +435,16 @@ public final class Call {
     }
   }
 
+  /**
+   * Signals a key an effect does not name in its own database (MOVE, COPY ... DB n): clients
+   * blocked on it in {@code index} try again.
+   */
+  public void keyReady(int index, byte[] key) {
+    if (blocked != null && blocked.count() > 0) {
+      blocked.signal(index, key);
+    }
+  }
+
   /** Shorthand for replies built from text. */
   public static Reply bulk(String text) {
     return Reply.bulk(text.getBytes(StandardCharsets.UTF_8));

@@ -153,6 +153,18 @@ class BlockingEndToEndTest {
   }
 
   @Test
+  void moveIntoTheWaitedDatabaseWakesTheClient() throws Exception {
+    try (Jedis waiter = client(); Jedis probe = client()) {
+      waiter.select(5);
+      CompletableFuture<List<String>> popped = CompletableFuture.supplyAsync(() -> waiter.blpop(0, "moved"));
+      awaitBlocked(probe, 1);
+      probe.rpush("moved", "from-db0");
+      assertEquals(1, probe.move("moved", 5));
+      assertEquals(List.of("moved", "from-db0"), popped.get(10, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
   void aWorkQueueWithBrpopConsumersDeliversEveryJobExactlyOnce() throws Exception {
     int jobs = 300;
     ConcurrentLinkedQueue<String> done = new ConcurrentLinkedQueue<>();

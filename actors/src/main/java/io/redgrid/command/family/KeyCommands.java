@@ -379,6 +379,7 @@ public final class KeyCommands implements CommandFamily {
     call.database(targetDb, target).put(target, value, expireAt).touch(call.now());
     if (sameShard(call, source, target)) {
       call.propagateAsSent();
+      call.keyReady(targetDb, target);
     } else {
       recreate(call, targetDb, target, value, expireAt);
     }
@@ -405,6 +406,7 @@ public final class KeyCommands implements CommandFamily {
     call.database(key).remove(key);
     call.database(targetDb, key).put(key, value, expireAt).touch(call.now());
     call.propagateAsSent();
+    call.keyReady(targetDb, key);
     return Reply.ONE;
   }
 
