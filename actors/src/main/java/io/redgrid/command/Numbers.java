@@ -2,6 +2,7 @@ package io.redgrid.command;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 
 /** Redis' strict number parsing and formatting over bytes (string2ll, strtod, ld2string). */
 public final class Numbers {
@@ -57,39 +58,131 @@ public final class Numbers {
     return value;
   }
 
-  /** Parses like Redis' strtod-based getDoubleFromObject: no spaces, no NaN; inf accepted. */
-  public static double parseDouble(byte[] s, String error) {
-    int length = s.length;
-    if (length == 0 || length > 300) {
+  /**
+   * A float as Redis' getDoubleFromObject takes it (ZADD scores, WEIGHTS, blocking timeouts): all of the text must
+   * be a number (hex accepted, as strtod does), no leading space, no NaN, no overflow to
+   * infinity or underflow to zero.
+   */
+  public static double parseDouble(byte[] text, String error) {
+    if (text.length == 0 || isSpace(text[0])) {
       throw new CommandError(error);
     }
-    int start = (s[0] == '+' || s[0] == '-') ? 1 : 0;
-    if (isWord(s, start, "inf") || isWord(s, start, "infinity")) {
-      return s[0] == '-' ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-    }
-    boolean digits = false;
-    for (int i = start; i < length; i++) {
-      byte b = s[i];
-      if (b >= '0' && b <= '9') {
-        digits = true;
-      } else if (b != '.' && b != 'e' && b != 'E' && b != '-' && b != '+') {
-        throw new CommandError(error);
-      }
-    }
-    if (!digits) {
+    double value = strtod(text, 0);
+    if (Double.isNaN(value)) {
       throw new CommandError(error);
     }
-    try {
-      double value = Double.parseDouble(new String(s, java.nio.charset.StandardCharsets.US_ASCII));
-      if (Double.isNaN(value)) {
-        throw new CommandError(error);
-      }
-      return value;
-    } catch (NumberFormatException e) {
+    if (Double.isInfinite(value) && !mentionsInfinity(text)) {
       throw new CommandError(error);
     }
+    if (value == 0 && hasNonZeroDigit(text)) {
+      throw new CommandError(error);
+    }
+    return value;
   }
 
+  /**
+   * C strtod over {@code text[from..]}, which it must consume entirely; NaN when it does not (or
+   * when the text is "nan"). The empty text is 0, as strtod leaves the end pointer at the end.
+   */
+  public static double strtod(byte[] text, int from) {
+    int n = text.length;
+    if (from == n) {
+      return 0;
+    }
+    int i = from;
+    while (i < n && isSpace(text[i])) {
+      i++;
+    }
+    int start = i;
+    boolean negative = false;
+    if (i < n && (text[i] == '+' || text[i] == '-')) {
+      negative = text[i] == '-';
+      i++;
+    }
+    if (isWord(text, i, "inf") || isWord(text, i, "infinity")) {
+      return negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    }
+    boolean hex = i + 1 < n && text[i] == '0' && (text[i + 1] == 'x' || text[i + 1] == 'X');
+    if (hex) {
+      i += 2;
+    }
+    int digits = 0;
+    while (i < n && isDigit(text[i], hex)) {
+      i++;
+      digits++;
+    }
+    if (i < n && text[i] == '.') {
+      i++;
+      while (i < n && isDigit(text[i], hex)) {
+        i++;
+        digits++;
+      }
+    }
+    if (digits == 0) {
+      return Double.NaN;
+    }
+    boolean exponent = false;
+    if (i < n && (hex ? (text[i] == 'p' || text[i] == 'P') : (text[i] == 'e' || text[i] == 'E'))) {
+      exponent = true;
+      i++;
+      if (i < n && (text[i] == '+' || text[i] == '-')) {
+        i++;
+      }
+      int exponentDigits = 0;
+      while (i < n && text[i] >= '0' && text[i] <= '9') {
+        i++;
+        exponentDigits++;
+      }
+      if (exponentDigits == 0) {
+        return Double.NaN;
+      }
+    }
+    if (i != n) {
+      return Double.NaN;
+    }
+    String number = new String(text, start, n - start, StandardCharsets.US_ASCII);
+    return Double.parseDouble(hex && !exponent ? number + "p0" : number);
+  }
+
+  private static boolean isDigit(byte b, boolean hex) {
+    return (b >= '0' && b <= '9') || (hex && ((b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F')));
+  }
+
+  /** C isspace in the C locale. */
+  private static boolean isSpace(byte b) {
+    return b == ' ' || (b >= '\t' && b <= '\r');
+  }
+
+  private static boolean mentionsInfinity(byte[] text) {
+    for (byte b : text) {
+      if (b == 'n' || b == 'N') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True if the mantissa has a non-zero digit: a zero result then means underflow. */
+  private static boolean hasNonZeroDigit(byte[] text) {
+    boolean hex = false;
+    for (int i = 0; i < text.length; i++) {
+      byte b = text[i];
+      if ((b == 'x' || b == 'X')) {
+        hex = true;
+        continue;
+      }
+      if (!hex && (b == 'e' || b == 'E')) {
+        return false;
+      }
+      if (hex && (b == 'p' || b == 'P')) {
+        return false;
+      }
+      if (isDigit(b, hex) && b != '0') {
+        return true;
+      }
+    }
+    return false;
+  }
   /** True if {@code s} from {@code from} is {@code word} (lower case), ASCII case-insensitively: inf, nan. */
   static boolean isWord(byte[] s, int from, String word) {
     if (s.length - from != word.length()) {

@@ -246,7 +246,7 @@ public final class SortedSetCommands implements CommandFamily {
     double[] scores = new double[elements];
     int maxMemberLength = 0;
     for (int j = 0; j < elements; j++) {
-      scores[j] = SortedSetRanges.strictDouble(call.arg(index + 2 * j), Errors.NOT_FLOAT);
+      scores[j] = Numbers.parseDouble(call.arg(index + 2 * j), Errors.NOT_FLOAT);
       maxMemberLength = Math.max(maxMemberLength, call.arg(index + 2 * j + 1).length);
     }
 
@@ -792,7 +792,7 @@ public final class SortedSetCommands implements CommandFamily {
         j++;
         remaining--;
         for (int i = 0; i < n; i++, j++, remaining--) {
-          sources[i].weight = SortedSetRanges.strictDouble(call.arg(j), WEIGHT_NOT_FLOAT);
+          sources[i].weight = Numbers.parseDouble(call.arg(j), WEIGHT_NOT_FLOAT);
         }
       } else if (op != Op.DIFF && !cardinalityOnly && remaining >= 2 && call.is(j, "AGGREGATE")) {
         j++;

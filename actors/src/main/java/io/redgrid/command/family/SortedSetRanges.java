@@ -1,9 +1,9 @@
 package io.redgrid.command.family;
 
 import io.redgrid.command.CommandError;
+import io.redgrid.command.Numbers;
 import io.redgrid.keyspace.SortedSetValue;
 import io.redgrid.keyspace.SortedSetValue.Node;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -86,8 +86,8 @@ final class SortedSetRanges {
   static ScoreRange scoreRange(byte[] min, byte[] max) {
     boolean minExclusive = min.length > 0 && min[0] == '(';
     boolean maxExclusive = max.length > 0 && max[0] == '(';
-    double low = strtod(min, minExclusive ? 1 : 0);
-    double high = strtod(max, maxExclusive ? 1 : 0);
+    double low = Numbers.strtod(min, minExclusive ? 1 : 0);
+    double high = Numbers.strtod(max, maxExclusive ? 1 : 0);
     if (Double.isNaN(low) || Double.isNaN(high)) {
       throw new CommandError(NOT_FLOAT_RANGE);
     }
@@ -139,141 +139,5 @@ final class SortedSetRanges {
     return node == null || range.belowMin(node) ? null : node;
   }
 
-  /**
-   * A float as Redis' getDoubleFromObject takes it (ZADD scores, WEIGHTS): all of the text must
-   * be a number (hex accepted, as strtod does), no leading space, no NaN, no overflow to
-   * infinity or underflow to zero.
-   */
-  static double strictDouble(byte[] text, String error) {
-    if (text.length == 0 || isSpace(text[0])) {
-      throw new CommandError(error);
-    }
-    double value = strtod(text, 0);
-    if (Double.isNaN(value)) {
-      throw new CommandError(error);
-    }
-    if (Double.isInfinite(value) && !mentionsInfinity(text)) {
-      throw new CommandError(error);
-    }
-    if (value == 0 && hasNonZeroDigit(text)) {
-      throw new CommandError(error);
-    }
-    return value;
-  }
 
-  /**
-   * C strtod over {@code text[from..]}, which it must consume entirely; NaN when it does not (or
-   * when the text is "nan"). The empty text is 0, as strtod leaves the end pointer at the end.
-   */
-  static double strtod(byte[] text, int from) {
-    int n = text.length;
-    if (from == n) {
-      return 0;
-    }
-    int i = from;
-    while (i < n && isSpace(text[i])) {
-      i++;
-    }
-    int start = i;
-    boolean negative = false;
-    if (i < n && (text[i] == '+' || text[i] == '-')) {
-      negative = text[i] == '-';
-      i++;
-    }
-    if (isWord(text, i, "inf") || isWord(text, i, "infinity")) {
-      return negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-    }
-    boolean hex = i + 1 < n && text[i] == '0' && (text[i + 1] == 'x' || text[i + 1] == 'X');
-    if (hex) {
-      i += 2;
-    }
-    int digits = 0;
-    while (i < n && isDigit(text[i], hex)) {
-      i++;
-      digits++;
-    }
-    if (i < n && text[i] == '.') {
-      i++;
-      while (i < n && isDigit(text[i], hex)) {
-        i++;
-        digits++;
-      }
-    }
-    if (digits == 0) {
-      return Double.NaN;
-    }
-    boolean exponent = false;
-    if (i < n && (hex ? (text[i] == 'p' || text[i] == 'P') : (text[i] == 'e' || text[i] == 'E'))) {
-      exponent = true;
-      i++;
-      if (i < n && (text[i] == '+' || text[i] == '-')) {
-        i++;
-      }
-      int exponentDigits = 0;
-      while (i < n && text[i] >= '0' && text[i] <= '9') {
-        i++;
-        exponentDigits++;
-      }
-      if (exponentDigits == 0) {
-        return Double.NaN;
-      }
-    }
-    if (i != n) {
-      return Double.NaN;
-    }
-    String number = new String(text, start, n - start, StandardCharsets.US_ASCII);
-    return Double.parseDouble(hex && !exponent ? number + "p0" : number);
-  }
-
-  private static boolean isDigit(byte b, boolean hex) {
-    return (b >= '0' && b <= '9') || (hex && ((b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F')));
-  }
-
-  /** C isspace in the C locale. */
-  private static boolean isSpace(byte b) {
-    return b == ' ' || (b >= '\t' && b <= '\r');
-  }
-
-  private static boolean isWord(byte[] text, int from, String word) {
-    if (text.length - from != word.length()) {
-      return false;
-    }
-    for (int i = 0; i < word.length(); i++) {
-      if (Character.toLowerCase(text[from + i]) != word.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean mentionsInfinity(byte[] text) {
-    for (byte b : text) {
-      if (b == 'n' || b == 'N') {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** True if the mantissa has a non-zero digit: a zero result then means underflow. */
-  private static boolean hasNonZeroDigit(byte[] text) {
-    boolean hex = false;
-    for (int i = 0; i < text.length; i++) {
-      byte b = text[i];
-      if ((b == 'x' || b == 'X')) {
-        hex = true;
-        continue;
-      }
-      if (!hex && (b == 'e' || b == 'E')) {
-        return false;
-      }
-      if (hex && (b == 'p' || b == 'P')) {
-        return false;
-      }
-      if (isDigit(b, hex) && b != '0') {
-        return true;
-      }
-    }
-    return false;
-  }
 }
