@@ -134,6 +134,13 @@ public final class ConnectionCommands implements CommandFamily {
     if (call.argc() > 2) {
       throw Errors.wrongArity("ping");
     }
+    // A RESP2 subscriber cannot tell a status reply from a message: Redis answers in the
+    // message shape there.
+    ClientSession session = call.session();
+    if (session != null && session.protocol() == 2 && session.subscriptions().active()) {
+      return Reply.array(List.of(Reply.bulk("pong"),
+          call.argc() == 2 ? Reply.bulk(call.arg(1)) : Reply.EMPTY_BULK));
+    }
     return call.argc() == 2 ? Reply.bulk(call.arg(1)) : Reply.PONG;
   }
 
@@ -155,6 +162,9 @@ public final class ConnectionCommands implements CommandFamily {
 
   /** RESET: back to a fresh connection (db 0, RESP2, no name). */
   private Reply reset(Call call) {
+    if (call.server() != null && call.server().pubsub() != null) {
+      call.server().pubsub().removeAll(call.session());
+    }
     call.session().reset();
     return RESET;
   }
@@ -311,9 +321,12 @@ public final class ConnectionCommands implements CommandFamily {
         + " name=" + client.nameText()
         + " age=" + Math.max(0, (now - client.createdAt()) / 1000)
         + " idle=" + Math.max(0, (now - client.lastInteraction()) / 1000)
-        + " flags=N"
+        + " flags=" + (client.subscriptions().active() ? "P" : "N")
         + " db=" + client.db()
-        + " sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0"
+        + " sub=" + client.subscriptions().channels()
+        + " psub=" + client.subscriptions().patterns()
+        + " ssub=" + client.subscriptions().shardChannels()
+        + " multi=-1 qbuf=0 qbuf-free=0"
         + " argv-mem=" + argvMem
         + " multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0"
         + " tot-mem=" + (1024 + argvMem)
