@@ -28,20 +28,20 @@ public final class Subscriptions {
     };
   }
 
-  boolean add(Kind kind, Channel name) {
+  synchronized boolean add(Kind kind, Channel name) {
     boolean added = of(kind).add(name);
     recount();
     return added;
   }
 
-  boolean remove(Kind kind, Channel name) {
+  synchronized boolean remove(Kind kind, Channel name) {
     boolean removed = of(kind).remove(name);
     recount();
     return removed;
   }
 
   /** A snapshot of one namespace, in subscription order. */
-  public List<Channel> list(Kind kind) {
+  public synchronized List<Channel> list(Kind kind) {
     return new ArrayList<>(of(kind));
   }
 
