@@ -103,6 +103,8 @@ public final class Node implements AutoCloseable {
       NodeContext context = new NodeContext(config, table, shardMap, router, coordinator, executor,
           clock, stats, blocked, shutdown::complete);
 
+      PubSubBridge.start(system, context.pubsub(), cluster.selfMember().uniqueAddress().toString(),
+          () -> cluster.state().members().size() > 1);
       awaitShards(sharding, directory);
       Tcp.ServerBinding binding = bind(system, context, config);
       context.port(((InetSocketAddress) binding.localAddress()).getPort());
