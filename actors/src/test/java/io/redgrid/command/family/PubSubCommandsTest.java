@@ -96,6 +96,14 @@ class PubSubCommandsTest {
         h.cli("PUBSUB", "SHARDNUMSUB", "s1", "a"));
     String list = h.cli("CLIENT", "INFO");
     assertEquals(true, list.contains(" flags=P db=0 sub=2 psub=2 ssub=1 "), list);
+    ClientSession normal = new ClientSession(3, "n", "m", 0);
+    h.clients.add(normal);
+    assertEquals(true, h.cli("CLIENT", "LIST", "TYPE", "pubsub").startsWith("\"id=1 "));
+    assertEquals(false, h.cli("CLIENT", "LIST", "TYPE", "pubsub").contains("id=3 "));
+    assertEquals(true, h.cli("CLIENT", "LIST", "TYPE", "normal").startsWith("\"id=3 "));
+    assertEquals(false, h.cli("CLIENT", "LIST", "TYPE", "normal").contains("id=1 "));
+    assertEquals("(integer) 0", h.cli("CLIENT", "KILL", "TYPE", "pubsub"));
+    assertEquals("(integer) 1", h.cli("CLIENT", "KILL", "TYPE", "pubsub", "SKIPME", "no"));
   }
 
   @Test
