@@ -168,6 +168,12 @@ class PubSubEndToEndTest {
       assertEquals(0, publisher.publish("r2", "plain"));
       sub.send("SUNSUBSCRIBE r2\r\n");
       sub.expect(">3\r\n$12\r\nsunsubscribe\r\n$2\r\nr2\r\n:0\r\n");
+      sub.send("PSUBSCRIBE r*\r\n");
+      sub.expect(">3\r\n$10\r\npsubscribe\r\n$2\r\nr*\r\n:1\r\n");
+      assertEquals(1, publisher.publish("r9", "m"));
+      sub.expect(">4\r\n$8\r\npmessage\r\n$2\r\nr*\r\n$2\r\nr9\r\n$1\r\nm\r\n");
+      sub.send("PING hi\r\n");
+      sub.expect("$2\r\nhi\r\n");
     }
   }
 
@@ -322,8 +328,17 @@ class PubSubEndToEndTest {
 
   @Test
   void aSubscriberThatNeverReadsIsCutOffWhileOthersKeepReceiving() throws Exception {
+    floodWithLimits(new OutputLimits(1 << 20, 0, 0));
+  }
+
+  @Test
+  void aSubscriberOverTheSoftLimitForTooLongIsCutOff() throws Exception {
+    floodWithLimits(new OutputLimits(0, 256 << 10, 0));
+  }
+
+  private void floodWithLimits(OutputLimits limits) throws Exception {
     NodeContext context = fixture.node.context();
-    context.outputLimits(new OutputLimits(1 << 20, 0, 0));
+    context.outputLimits(limits);
     try (Raw slow = new Raw(4096); Jedis publisher = jedis()) {
       slow.send("SUBSCRIBE flood\r\n");
       slow.expect("*3\r\n$9\r\nsubscribe\r\n$5\r\nflood\r\n:1\r\n");
