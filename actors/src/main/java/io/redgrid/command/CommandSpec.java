@@ -192,6 +192,15 @@ public final class CommandSpec {
       return this;
     }
 
+    /**
+     * Runs with the connection although {@link #keys} declared key positions: Pub/Sub shard
+     * channels are keys for cluster routing only.
+     */
+    public Builder onConnection() {
+      this.route = Route.CONNECTION;
+      return this;
+    }
+
     /** The command needs every shard at once (whole-keyspace commands). */
     public Builder allShards() {
       this.route = Route.ALL_SHARDS;

@@ -28,6 +28,7 @@ public final class Commands {
     table.register(new ServerCommands(table));
     table.register(new SetCommands());
     table.register(new io.redgrid.command.family.SortCommands());
+    table.register(new io.redgrid.command.family.PubSubCommands());
     return table;
   }
 }

@@ -1,6 +1,9 @@
 package io.redgrid.server;
 
+import io.redgrid.protocol.Reply;
+import io.redgrid.pubsub.Subscriptions;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
 /**
  * The state of one client connection: selected database, protocol version, name and the figures
@@ -20,6 +23,8 @@ public final class ClientSession {
   private volatile String lastCommand = "NULL";
   private volatile boolean closeRequested;
   private volatile Runnable killer = () -> {};
+  private volatile Consumer<Reply> pushes = push -> {};
+  private final Subscriptions subscriptions = new Subscriptions();
 
   public ClientSession(long id, String address, String localAddress, long createdAt) {
     this.id = id;
@@ -120,6 +125,21 @@ public final class ClientSession {
   public void kill() {
     closeRequested = true;
     killer.run();
+  }
+
+  /** Set by the gateway: where out-of-band replies (Pub/Sub messages) for this client go. */
+  public void onPush(Consumer<Reply> pushes) {
+    this.pushes = pushes;
+  }
+
+  /** Sends an out-of-band reply (RESP3 push; a plain array in RESP2), after replies written so far. */
+  public void push(Reply push) {
+    pushes.accept(push);
+  }
+
+  /** This client's Pub/Sub subscriptions. */
+  public Subscriptions subscriptions() {
+    return subscriptions;
   }
 
   /** Back to a fresh connection's state (RESET). */

@@ -34,6 +34,11 @@ public interface ServerContext {
     return Runnable::run;
   }
 
+  /** The node's Pub/Sub subscribers; null where there is no Pub/Sub. */
+  default io.redgrid.pubsub.PubSubRegistry pubsub() {
+    return null;
+  }
+
   /** Clients blocked in BLPOP and the like (CLIENT UNBLOCK, INFO); null where nothing blocks. */
   default BlockedClients blocked() {
     return null;

@@ -80,7 +80,14 @@ public final class CommandHarness {
   /** Clients CLIENT LIST / KILL see: the harness session first; tests may add others. */
   public final List<ClientSession> clients = new ArrayList<>(List.of(session));
 
+  public final io.redgrid.pubsub.PubSubRegistry pubsub = new io.redgrid.pubsub.PubSubRegistry();
+
   public final ServerContext server = new ServerContext() {
+    @Override
+    public io.redgrid.pubsub.PubSubRegistry pubsub() {
+      return pubsub;
+    }
+
     @Override
     public ServerConfig config() {
       return config;

@@ -1,5 +1,8 @@
 package io.redgrid.node;
 
+import akka.Done;
+import akka.stream.BoundedSourceQueue;
+import akka.stream.QueueOfferResult;
 import akka.util.ByteString;
 import io.redgrid.command.Call;
 import io.redgrid.command.CommandError;
@@ -22,6 +25,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -37,8 +42,17 @@ import java.util.concurrent.Executor;
  * a client that does not read its replies stops being read (backpressure, bounded memory).
  */
 final class Connection {
-  /** Replies of one chunk, and whether the connection closes after writing them. */
-  record Output(ByteString bytes, boolean close) {}
+  /**
+   * Bytes for the client: replies and pushes in the order they happened. {@code written}, if
+   * any, completes once they have left the queue (so reading waits for replies to be taken);
+   * {@code close} ends the connection after them.
+   */
+  record Output(ByteString bytes, CompletableFuture<Done> written, boolean close) {}
+
+  /** Commands a RESP2 subscriber may still send (Redis' processCommand check). */
+  private static final Set<String> ALLOWED_WHILE_SUBSCRIBED = Set.of(
+      "ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe",
+      "punsubscribe", "quit", "reset");
 
   private final ClientSession session;
   private final NodeContext node;
@@ -50,6 +64,13 @@ final class Connection {
   private final RespParser parser;
   private final RespWriter writer = new RespWriter();
   private final ArrayDeque<byte[][]> pending = new ArrayDeque<>();
+  private final OutputLimits limits;
+  /** Guards the writer and the queue: replies (connection thread) and pushes (publishers). */
+  private final Object outputLock = new Object();
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private BoundedSourceQueue<Output> out;
+  private boolean cutOff;
+  private long softLimitSince;
 
   Connection(ClientSession session, NodeContext node) {
     this.session = session;
@@ -59,13 +80,95 @@ final class Connection {
     this.router = node.router();
     this.coordinator = node.coordinator();
     this.executor = node.executor();
+    this.limits = node.outputLimits();
     this.parser = new RespParser(new RespLimits(
         node.config().protoMaxBulkLength(), RespLimits.DEFAULT.maxMultibulkLength(),
         RespLimits.DEFAULT.maxInlineLength()));
   }
 
-  /** Parses a chunk, runs its complete commands in order and returns their replies. */
-  CompletionStage<Output> process(ByteString chunk) {
+  /** Connects the outgoing queue; pushes for this client go there from now on. */
+  void attach(BoundedSourceQueue<Output> out) {
+    this.out = out;
+    session.onPush(this::push);
+  }
+
+  /** Called as an output leaves the queue for the socket. */
+  Output taken(Output output) {
+    queuedBytes.addAndGet(-output.bytes().size());
+    if (output.written() != null) {
+      output.written().complete(Done.getInstance());
+    }
+    return output;
+  }
+
+  /** Bytes offered to the socket and not yet taken by it (the output buffer Redis limits). */
+  long queuedBytes() {
+    return queuedBytes.get();
+  }
+
+  /** A push from any thread: after the replies written so far, before later ones. */
+  private void push(Reply push) {
+    synchronized (outputLock) {
+      if (cutOff) {
+        return;
+      }
+      writer.write(push, session.protocol());
+      flush(null, false);
+    }
+  }
+
+  /** Moves what the writer holds to the queue; holds outputLock. */
+  private void flush(CompletableFuture<Done> written, boolean close) {
+    if (writer.size() == 0 && written == null && !close) {
+      return;
+    }
+    ByteString bytes = ByteString.fromArray(writer.toByteArray());
+    writer.reset();
+    if (cutOff) {
+      if (written != null) {
+        written.complete(Done.getInstance());
+      }
+      return;
+    }
+    node.stats().netOutputBytes.add(bytes.size());
+    long queued = queuedBytes.addAndGet(bytes.size());
+    QueueOfferResult offered = out.offer(new Output(bytes, written, close));
+    if (offered != QueueOfferResult.enqueued() || overLimit(queued)) {
+      // Redis' client-output-buffer-limit: the client is disconnected, others keep receiving.
+      cutOff = true;
+      if (written != null) {
+        written.complete(Done.getInstance());
+      }
+      session.kill();
+    }
+  }
+
+  private boolean overLimit(long queued) {
+    if (!session.subscriptions().active()) {
+      softLimitSince = 0;
+      return false; // normal clients have no output limit in Redis' default configuration
+    }
+    if (limits.hard() > 0 && queued > limits.hard()) {
+      return true;
+    }
+    if (limits.soft() > 0 && queued > limits.soft()) {
+      long now = System.nanoTime();
+      if (softLimitSince == 0) {
+        softLimitSince = now;
+      } else if (now - softLimitSince > limits.softNanos()) {
+        return true;
+      }
+    } else {
+      softLimitSince = 0;
+    }
+    return false;
+  }
+
+  /**
+   * Parses a chunk, runs its complete commands in order and queues their replies; completes
+   * once they have been taken for the socket.
+   */
+  CompletionStage<Done> process(ByteString chunk) {
     node.stats().netInputBytes.add(chunk.size());
     ProtocolException protocolError = null;
     try {
@@ -79,14 +182,15 @@ final class Connection {
       pending.add(argv);
     }
     ProtocolException failure = protocolError;
-    return drain().thenApply(ignored -> {
-      if (failure != null) {
-        writer.write(Reply.error(failure.getMessage()), session.protocol());
+    return drain().thenCompose(ignored -> {
+      CompletableFuture<Done> written = new CompletableFuture<>();
+      synchronized (outputLock) {
+        if (failure != null) {
+          writer.write(Reply.error(failure.getMessage()), session.protocol());
+        }
+        flush(written, failure != null || session.closeRequested());
       }
-      ByteString out = ByteString.fromArray(writer.toByteArray());
-      writer.reset();
-      node.stats().netOutputBytes.add(out.size());
-      return new Output(out, failure != null || session.closeRequested());
+      return written;
     });
   }
 
@@ -99,6 +203,12 @@ final class Connection {
         spec = table.resolve(argv);
       } catch (CommandError e) {
         reply(Reply.error(e.getMessage()));
+        continue;
+      }
+      if (session.protocol() == 2 && session.subscriptions().active()
+          && !ALLOWED_WHILE_SUBSCRIBED.contains(spec.fullName())) {
+        reply(Reply.error("ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / "
+            + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"));
         continue;
       }
       session.commandStarted(spec.fullName(), System.currentTimeMillis());
@@ -206,6 +316,8 @@ final class Connection {
     if (reply instanceof Reply.Error) {
       node.stats().errorReplies.increment();
     }
-    writer.write(reply, session.protocol());
+    synchronized (outputLock) {
+      writer.write(reply, session.protocol());
+    }
   }
 }

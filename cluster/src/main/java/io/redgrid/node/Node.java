@@ -6,10 +6,15 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
+import akka.NotUsed;
+import akka.japi.Pair;
+import akka.stream.BoundedSourceQueue;
 import akka.stream.KillSwitches;
 import akka.stream.UniqueKillSwitch;
 import akka.stream.javadsl.Flow;
 import akka.stream.javadsl.Keep;
+import akka.stream.javadsl.Sink;
+import akka.stream.javadsl.Source;
 import akka.stream.javadsl.Tcp;
 import akka.util.ByteString;
 import com.typesafe.config.Config;
@@ -47,6 +52,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Node implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
+  /** Outputs a connection may queue; far above what the byte limits let a subscriber reach. */
+  private static final int OUTPUT_QUEUE_CAPACITY = 1 << 20;
 
   private final ActorSystem<Void> system;
   private final NodeContext context;
@@ -96,6 +103,8 @@ public final class Node implements AutoCloseable {
       NodeContext context = new NodeContext(config, table, shardMap, router, coordinator, executor,
           clock, stats, blocked, shutdown::complete);
 
+      PubSubBridge.start(system, context.pubsub(), cluster.selfMember().uniqueAddress().toString(),
+          () -> cluster.state().members().size() > 1);
       awaitShards(sharding, directory);
       Tcp.ServerBinding binding = bind(system, context, config);
       context.port(((InetSocketAddress) binding.localAddress()).getPort());
@@ -155,7 +164,13 @@ public final class Node implements AutoCloseable {
           ClientSession session = context.connect(
               address(incoming.remoteAddress()), address(incoming.localAddress()));
           Connection connection = new Connection(session, context);
-          Flow<ByteString, ByteString, UniqueKillSwitch> flow = Flow.<ByteString>create()
+          // Replies and pushes share one queue, in the order they were written; reading waits
+          // until a chunk's replies have been taken, so a client that does not read stops being
+          // read. Pushes do not wait: the queued bytes are what the output limit checks.
+          Pair<BoundedSourceQueue<Connection.Output>, Source<Connection.Output, NotUsed>> out =
+              Source.<Connection.Output>queue(OUTPUT_QUEUE_CAPACITY).preMaterialize(system);
+          connection.attach(out.first());
+          Sink<ByteString, NotUsed> in = Flow.<ByteString>create()
               // A client that goes away while blocked (BLPOP ...) stops waiting at once: the
               // reply stage below would otherwise hold the stream open until it is served.
               .watchTermination((notUsed, inputDone) -> {
@@ -163,8 +178,14 @@ public final class Node implements AutoCloseable {
                 return notUsed;
               })
               .mapAsync(1, connection::process)
+              .to(Sink.ignore());
+          Source<ByteString, NotUsed> replies = out.second()
+              .map(connection::taken)
               .takeWhile(output -> !output.close(), true)
               .map(Connection.Output::bytes)
+              .filter(bytes -> !bytes.isEmpty());
+          Flow<ByteString, ByteString, UniqueKillSwitch> flow =
+              Flow.fromSinkAndSourceCoupled(in, replies)
               .viaMat(KillSwitches.single(), Keep.right())
               .watchTermination((kill, done) -> {
                 done.whenComplete((ok, failure) -> context.disconnect(session));
@@ -217,6 +238,10 @@ public final class Node implements AutoCloseable {
         .withFallback(ConfigFactory.parseResources(Node.class, "/redgrid-akka.conf"))
         .withFallback(KeyspaceShard.akkaDefaults());
     return ConfigFactory.load(node);
+  }
+
+  NodeContext context() {
+    return context;
   }
 
   /** The TCP port the gateway listens on. */

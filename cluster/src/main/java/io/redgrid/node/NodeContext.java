@@ -6,6 +6,7 @@ import io.redgrid.config.ServerConfig;
 import io.redgrid.coordinator.Coordinator;
 import io.redgrid.keyspace.Clock;
 import io.redgrid.keyspace.ShardMap;
+import io.redgrid.pubsub.PubSubRegistry;
 import io.redgrid.server.ClientSession;
 import io.redgrid.server.ServerContext;
 import io.redgrid.server.ServerStats;
@@ -33,6 +34,8 @@ final class NodeContext implements ServerContext {
   private final Consumer<Boolean> shutdown;
   private volatile int port;
   private final BlockedClients blocked;
+  private final PubSubRegistry pubsub = new PubSubRegistry();
+  private volatile OutputLimits outputLimits = OutputLimits.PUBSUB_DEFAULT;
 
   NodeContext(ServerConfig config, CommandTable table, ShardMap shardMap, ShardRouter router,
       Coordinator coordinator, Executor executor, Clock clock, ServerStats stats,
@@ -59,6 +62,7 @@ final class NodeContext implements ServerContext {
 
   void disconnect(ClientSession session) {
     blocked.disconnected(session.id());
+    pubsub.removeAll(session);
     clients.remove(session.id());
   }
 
@@ -70,6 +74,20 @@ final class NodeContext implements ServerContext {
   @Override
   public Collection<ClientSession> clients() {
     return Collections.unmodifiableCollection(clients.values());
+  }
+
+  @Override
+  public PubSubRegistry pubsub() {
+    return pubsub;
+  }
+
+  OutputLimits outputLimits() {
+    return outputLimits;
+  }
+
+  /** For tests: smaller limits than Redis' 32mb 8mb 60. */
+  void outputLimits(OutputLimits limits) {
+    this.outputLimits = limits;
   }
 
   @Override

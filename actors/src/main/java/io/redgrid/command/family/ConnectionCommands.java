@@ -134,6 +134,13 @@ public final class ConnectionCommands implements CommandFamily {
     if (call.argc() > 2) {
       throw Errors.wrongArity("ping");
     }
+    // A RESP2 subscriber cannot tell a status reply from a message: Redis answers in the
+    // message shape there.
+    ClientSession session = call.session();
+    if (session != null && session.protocol() == 2 && session.subscriptions().active()) {
+      return Reply.array(List.of(Reply.bulk("pong"),
+          call.argc() == 2 ? Reply.bulk(call.arg(1)) : Reply.EMPTY_BULK));
+    }
     return call.argc() == 2 ? Reply.bulk(call.arg(1)) : Reply.PONG;
   }
 
@@ -155,6 +162,9 @@ public final class ConnectionCommands implements CommandFamily {
 
   /** RESET: back to a fresh connection (db 0, RESP2, no name). */
   private Reply reset(Call call) {
+    if (call.server() != null && call.server().pubsub() != null) {
+      call.server().pubsub().removeAll(call.session());
+    }
     call.session().reset();
     return RESET;
   }
@@ -245,10 +255,12 @@ public final class ConnectionCommands implements CommandFamily {
   private Reply list(Call call) {
     StringBuilder out = new StringBuilder();
     if (call.argc() == 4 && call.is(2, "TYPE")) {
-      if (!isNormalType(call, 3)) {
-        return Reply.verbatim("txt", new byte[0]);
+      java.util.function.Predicate<ClientSession> type = clientType(call, 3);
+      for (ClientSession client : call.server().clients()) {
+        if (type.test(client)) {
+          out.append(describe(client, call)).append('\n');
+        }
       }
-      describeAll(call, out);
     } else if (call.argc() > 3 && call.is(2, "ID")) {
       List<Long> ids = new ArrayList<>();
       for (int i = 3; i < call.argc(); i++) {
@@ -276,16 +288,18 @@ public final class ConnectionCommands implements CommandFamily {
   }
 
   /**
-   * True for NORMAL (every RedGrid client), false for the other known types, Redis' error for
-   * unknown ones. RedGrid has no replicas, and subscribers are still type normal here.
+   * Clients of a CLIENT LIST / KILL type: PUBSUB those with subscriptions (Redis' flag P),
+   * NORMAL the others; RedGrid has no replicas. Redis' error for unknown types.
    */
-  private static boolean isNormalType(Call call, int index) {
+  private static java.util.function.Predicate<ClientSession> clientType(Call call, int index) {
     String type = call.text(index).toLowerCase(Locale.ROOT);
     switch (type) {
       case "normal":
-        return true;
-      case "master", "slave", "replica", "pubsub":
-        return false;
+        return client -> !client.subscriptions().active();
+      case "pubsub":
+        return client -> client.subscriptions().active();
+      case "master", "slave", "replica":
+        return client -> false;
       default:
         throw new CommandError("ERR Unknown client type '" + call.text(index) + "'");
     }
@@ -311,9 +325,12 @@ public final class ConnectionCommands implements CommandFamily {
         + " name=" + client.nameText()
         + " age=" + Math.max(0, (now - client.createdAt()) / 1000)
         + " idle=" + Math.max(0, (now - client.lastInteraction()) / 1000)
-        + " flags=N"
+        + " flags=" + (client.subscriptions().active() ? "P" : "N")
         + " db=" + client.db()
-        + " sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0"
+        + " sub=" + client.subscriptions().channels()
+        + " psub=" + client.subscriptions().patterns()
+        + " ssub=" + client.subscriptions().shardChannels()
+        + " multi=-1 qbuf=0 qbuf-free=0"
         + " argv-mem=" + argvMem
         + " multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0"
         + " tot-mem=" + (1024 + argvMem)
@@ -328,7 +345,7 @@ public final class ConnectionCommands implements CommandFamily {
     String addr = null;
     String laddr = null;
     long id = 0;
-    boolean normalType = true;
+    java.util.function.Predicate<ClientSession> type = client -> true;
     boolean skipMe = true;
     if (call.argc() == 3) {
       addr = call.text(2);
@@ -342,7 +359,7 @@ public final class ConnectionCommands implements CommandFamily {
             throw new CommandError("ERR client-id should be greater than 0");
           }
         } else if (call.is(i, "TYPE") && more) {
-          normalType = isNormalType(call, i + 1);
+          type = clientType(call, i + 1);
         } else if (call.is(i, "ADDR") && more) {
           addr = call.text(i + 1);
         } else if (call.is(i, "LADDR") && more) {
@@ -369,7 +386,7 @@ public final class ConnectionCommands implements CommandFamily {
     for (ClientSession client : List.copyOf(call.server().clients())) {
       if ((addr != null && !addr.equals(client.address()))
           || (laddr != null && !laddr.equals(client.localAddress()))
-          || !normalType
+          || !type.test(client)
           || (id != 0 && client.id() != id)
           || (client == me && skipMe)) {
         continue;

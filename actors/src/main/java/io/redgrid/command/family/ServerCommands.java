@@ -435,7 +435,8 @@ public final class ServerCommands implements CommandFamily {
     if (spec == null) {
       throw new CommandError("ERR Invalid command specified");
     }
-    if (!spec.keys().hasKeys()) {
+    // Shard channels (not_key specs) are keys for routing only; Redis does not report them.
+    if (!spec.keys().hasKeys() || spec.keyFlags().contains("not_key")) {
       throw new CommandError("ERR The command has no key arguments");
     }
     if (!spec.arity().accepts(argv.length)) {

@@ -1,0 +1,88 @@
+package io.redgrid.node;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Behaviors;
+import io.redgrid.protocol.RespWriter;
+import io.redgrid.pubsub.PubSubRegistry;
+import io.redgrid.pubsub.Subscriptions.Kind;
+import io.redgrid.server.ClientSession;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two registries standing for two nodes, bridged by the Akka topic inside one actor system:
+ * a message published on one reaches the other's subscribers once, and its own once.
+ */
+class PubSubBridgeTest {
+  private static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static ClientSession client(long id, List<String> inbox) {
+    ClientSession session = new ClientSession(id, "a", "b", 0);
+    session.onPush(push -> inbox.add(new String(RespWriter.encode(push, 2), StandardCharsets.UTF_8)
+        .replace("\r\n", " ").trim()));
+    return session;
+  }
+
+  private static void await(List<String> inbox, int size) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (inbox.size() < size && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void messagesCrossNodesOnceAndInOrder() throws Exception {
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bridge");
+    try {
+      PubSubRegistry nodeA = new PubSubRegistry();
+      PubSubRegistry nodeB = new PubSubRegistry();
+      PubSubBridge.start(system, nodeA, "node-a", () -> true);
+      PubSubBridge.start(system, nodeB, "node-b", () -> true);
+      List<String> inA = new CopyOnWriteArrayList<>();
+      List<String> inB = new CopyOnWriteArrayList<>();
+      nodeA.subscribe(client(1, inA), Kind.CHANNEL, b("c"));
+      nodeB.subscribe(client(2, inB), Kind.PATTERN, b("c*"));
+      nodeB.subscribe(client(3, inB), Kind.SHARD, b("c"));
+      Thread.sleep(500); // the topics find each other through the receptionist
+      for (int i = 0; i < 100; i++) {
+        assertEquals(1, nodeA.publish(b("c"), b("m" + i))); // the count is this node's only
+      }
+      assertEquals(0, nodeA.spublish(b("c"), b("sharded")));
+      await(inB, 101);
+      Thread.sleep(200);
+      assertEquals(100, inA.size(), "no echo of A's own messages");
+      assertEquals(101, inB.size());
+      for (int i = 0; i < 100; i++) {
+        assertEquals("*3 $7 message $1 c $" + ("m" + i).length() + " m" + i, inA.get(i));
+        assertEquals("*4 $8 pmessage $2 c* $1 c $" + ("m" + i).length() + " m" + i, inB.get(i));
+      }
+      assertEquals("*3 $8 smessage $1 c $7 sharded", inB.get(100));
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void envelopesSerializeForTheWire() throws Exception {
+    PubSubEnvelopeSerializer serializer = new PubSubEnvelopeSerializer();
+    PubSubBridge.Envelope envelope = new PubSubBridge.Envelope("akka://redgrid@h:1#5", true,
+        new byte[] {0, 1, (byte) 0xff}, b("payload"));
+    byte[] bytes = serializer.toBinary(envelope);
+    PubSubBridge.Envelope back = (PubSubBridge.Envelope) serializer.fromBinary(bytes,
+        serializer.manifest(envelope));
+    assertEquals(envelope.origin(), back.origin());
+    assertTrue(back.shard());
+    assertArrayEquals(envelope.channel(), back.channel());
+    assertArrayEquals(envelope.message(), back.message());
+  }
+}
