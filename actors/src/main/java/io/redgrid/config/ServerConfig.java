@@ -1,14 +1,17 @@
 package io.redgrid.config;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -35,6 +38,9 @@ public final class ServerConfig {
       DIRECTIVES.put(d.name(), d);
     }
   }
+
+  /** Every directive redis-server 7.0 knows, for a clearer refusal of the ones not implemented. */
+  private static final Set<String> REDIS_DIRECTIVES = redisDirectives();
 
   private final Map<String, String> values = new ConcurrentHashMap<>();
   private final List<Consumer<Map<String, String>>> listeners = new CopyOnWriteArrayList<>();
@@ -108,7 +114,10 @@ public final class ServerConfig {
       String name = words.get(0).toLowerCase(Locale.ROOT);
       Directive directive = DIRECTIVES.get(name);
       if (directive == null) {
-        throw new ConfigException(error(source, n, line, "Bad directive or wrong number of arguments"));
+        throw new ConfigException(error(source, n, line, REDIS_DIRECTIVES.contains(name)
+            ? "Directive '" + name + "' is a Redis directive that RedGrid does not implement yet"
+                + " (the README lists the ones it does)"
+            : "Bad directive or wrong number of arguments"));
       }
       String value = String.join(" ", words.subList(1, words.size()));
       try {
@@ -211,5 +220,22 @@ public final class ServerConfig {
 
   public long protoMaxBulkLength() {
     return getLong("proto-max-bulk-len");
+  }
+
+  private static Set<String> redisDirectives() {
+    try (InputStream in = ServerConfig.class.getResourceAsStream("redis-directives.txt")) {
+      if (in == null) {
+        return Set.of();
+      }
+      Set<String> names = new HashSet<>();
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (!line.isBlank() && !line.startsWith("#")) {
+          names.add(line.strip());
+        }
+      }
+      return Set.copyOf(names);
+    } catch (IOException e) {
+      return Set.of();
+    }
   }
 }
