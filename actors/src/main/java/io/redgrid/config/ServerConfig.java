@@ -1,5 +1,6 @@
 package io.redgrid.config;
 
+import io.redgrid.pubsub.KeyspaceEvents;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +32,9 @@ public final class ServerConfig {
         Directive.oneOf("loglevel", "notice", true, List.of("debug", "verbose", "notice", "warning", "nothing")),
         Directive.text("logfile", "", false),
         Directive.memory("proto-max-bulk-len", 512L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE, true),
-        Directive.integer("keyspace-shards", 16, 1, 16384, false))) {
+        Directive.integer("keyspace-shards", 16, 1, 16384, false),
+        new Directive("notify-keyspace-events", "", true,
+            value -> KeyspaceEvents.format(KeyspaceEvents.parse(value))))) {
       DIRECTIVES.put(d.name(), d);
     }
   }

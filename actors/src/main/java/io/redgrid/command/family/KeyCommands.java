@@ -25,6 +25,7 @@ import io.redgrid.keyspace.KeyEntry;
 import io.redgrid.keyspace.Keyspace;
 import io.redgrid.keyspace.SetValue;
 import io.redgrid.protocol.Reply;
+import io.redgrid.pubsub.KeyspaceEvents;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -115,6 +116,7 @@ public final class KeyCommands implements CommandFamily {
       byte[] key = call.arg(i);
       if (call.delete(key)) {
         call.propagate(key, effect, key);
+        call.notify(KeyspaceEvents.GENERIC, "del", key);
         deleted++;
       }
     }
@@ -346,6 +348,8 @@ public final class KeyCommands implements CommandFamily {
       call.propagate(source, DEL, source);
       recreate(call, call.db(), target, value, expireAt);
     }
+    call.notify(KeyspaceEvents.GENERIC, "rename_from", source);
+    call.notify(KeyspaceEvents.GENERIC, "rename_to", target);
     return nx ? Reply.ONE : Reply.OK;
   }
 
@@ -383,6 +387,7 @@ public final class KeyCommands implements CommandFamily {
     } else {
       recreate(call, targetDb, target, value, expireAt);
     }
+    call.notify(targetDb, KeyspaceEvents.GENERIC, "copy_to", target);
     return Reply.ONE;
   }
 
@@ -407,6 +412,8 @@ public final class KeyCommands implements CommandFamily {
     call.database(targetDb, key).put(key, value, expireAt).touch(call.now());
     call.propagateAsSent();
     call.keyReady(targetDb, key);
+    call.notify(KeyspaceEvents.GENERIC, "move_from", key);
+    call.notify(targetDb, KeyspaceEvents.GENERIC, "move_to", key);
     return Reply.ONE;
   }
 

@@ -1,0 +1,162 @@
+package io.redgrid.command.family;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.redgrid.command.CommandHarness;
+import io.redgrid.protocol.Reply;
+import io.redgrid.server.ClientSession;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** notify-keyspace-events: the channels and messages each write publishes, as Redis 7.0 (checked on a real server). */
+class KeyspaceNotificationsTest {
+  private final CommandHarness h = new CommandHarness();
+  private final List<String> events = new ArrayList<>();
+
+  @BeforeEach
+  void subscribe() {
+    ClientSession subscriber = new ClientSession(2, "127.0.0.1:50001", "127.0.0.1:6379", 0);
+    subscriber.onPush(push -> {
+      List<Reply> items = ((Reply.Push) push).items();
+      events.add(text(items.get(2)) + " " + text(items.get(3)));
+    });
+    h.pubsub.subscribe(subscriber, io.redgrid.pubsub.Subscriptions.Kind.PATTERN, "__key*__:*".getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String text(Reply reply) {
+    return new String(((Reply.Bulk) reply).value(), StandardCharsets.UTF_8);
+  }
+
+  private List<String> drain() {
+    List<String> copy = List.copyOf(events);
+    events.clear();
+    return copy;
+  }
+
+  /** Both channels of one event, keyspace first, as Redis publishes them. */
+  private static List<String> both(int db, String key, String... names) {
+    List<String> out = new ArrayList<>();
+    for (String name : names) {
+      out.add("__keyspace@" + db + "__:" + key + " " + name);
+      out.add("__keyevent@" + db + "__:" + name + " " + key);
+    }
+    return out;
+  }
+
+  private void enable(String flags) {
+    assertEquals("OK", h.cli("CONFIG", "SET", "notify-keyspace-events", flags));
+  }
+
+  @Test
+  void configIsValidatedAndNormalizedLikeRedis() {
+    assertEquals("1) \"notify-keyspace-events\"\n2) \"\"", h.cli("CONFIG", "GET", "notify-keyspace-events"));
+    enable("KEA");
+    assertEquals("1) \"notify-keyspace-events\"\n2) \"AKE\"", h.cli("CONFIG", "GET", "notify-keyspace-events"));
+    enable("gK$n");
+    assertEquals("1) \"notify-keyspace-events\"\n2) \"g$nK\"", h.cli("CONFIG", "GET", "notify-keyspace-events"));
+    enable("ndtexzhsl$gmEK");
+    assertEquals("1) \"notify-keyspace-events\"\n2) \"AKEm\"", h.cli("CONFIG", "GET", "notify-keyspace-events"));
+    assertEquals("(error) ERR CONFIG SET failed (possibly related to argument 'notify-keyspace-events') - "
+        + "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.", h.cli("CONFIG", "SET", "notify-keyspace-events", "Q"));
+    assertEquals("1) \"notify-keyspace-events\"\n2) \"AKEm\"", h.cli("CONFIG", "GET", "notify-keyspace-events"));
+  }
+
+  @Test
+  void nothingIsPublishedByDefault() {
+    h.cli("SET", "k", "v", "EX", "10");
+    h.cli("DEL", "k");
+    assertEquals(List.of(), drain());
+  }
+
+  @Test
+  void stringAndGenericEvents() {
+    enable("KEA");
+    h.cli("SET", "k", "v", "EX", "100");
+    assertEquals(both(0, "k", "set", "expire"), drain());
+    h.cli("SET", "k", "v", "KEEPTTL");
+    assertEquals(both(0, "k", "set"), drain());
+    h.cli("INCR", "n");
+    h.cli("INCRBYFLOAT", "n", "1.5");
+    assertEquals(concat(both(0, "n", "incrby"), both(0, "n", "incrbyfloat")), drain());
+    h.cli("APPEND", "k", "x");
+    h.cli("SETRANGE", "k", "0", "y");
+    h.cli("GETEX", "k", "PERSIST");
+    h.cli("GETDEL", "k");
+    assertEquals(both(0, "k", "append", "setrange", "persist", "del"), drain());
+    h.cli("RENAME", "n", "m");
+    assertEquals(concat(both(0, "n", "rename_from"), both(0, "m", "rename_to")), drain());
+    h.cli("COPY", "m", "c");
+    assertEquals(both(0, "c", "copy_to"), drain());
+    h.cli("MOVE", "c", "1");
+    assertEquals(concat(both(0, "c", "move_from"), both(1, "c", "move_to")), drain());
+    h.cli("EXPIRE", "m", "0");
+    assertEquals(both(0, "m", "del"), drain());
+    h.cli("MSET", "a", "1", "b", "2");
+    assertEquals(concat(both(0, "a", "set"), both(0, "b", "set")), drain());
+    h.cli("PEXPIRE", "a", "100");
+    h.cli("PERSIST", "a");
+    h.cli("DEL", "a", "nosuch");
+    assertEquals(both(0, "a", "expire", "persist", "del"), drain());
+    assertEquals(h.dump(), h.replayed().dump());
+  }
+
+  @Test
+  void lazyExpiryPublishesExpiredInTheKeysDb() {
+    enable("KEA");
+    h.select(3);
+    h.cli("SET", "k", "v", "PX", "50");
+    drain();
+    h.clock.advance(51);
+    assertEquals("(nil)", h.cli("GET", "k"));
+    assertEquals(both(3, "k", "expired"), drain());
+    assertEquals("(nil)", h.cli("GET", "k"));
+    assertEquals(List.of(), drain());
+  }
+
+  @Test
+  void classesAndChannelsFollowTheFlags() {
+    enable("K$");
+    h.cli("SET", "k", "v", "EX", "100");
+    h.cli("DEL", "k");
+    assertEquals(List.of("__keyspace@0__:k set"), drain());
+    enable("Eg");
+    h.cli("SET", "k", "v", "EX", "100");
+    h.cli("DEL", "k");
+    assertEquals(List.of("__keyevent@0__:expire k", "__keyevent@0__:del k"), drain());
+    enable("g$"); // no K nor E: nothing at all
+    h.cli("SET", "k", "v");
+    h.cli("DEL", "k");
+    assertEquals(List.of(), drain());
+    enable("Kx");
+    h.cli("SET", "k", "v", "PX", "1");
+    h.clock.advance(2);
+    h.cli("GET", "k");
+    assertEquals(List.of("__keyspace@0__:k expired"), drain());
+  }
+
+  @Test
+  void replayingPublishesNothing() {
+    enable("KEA");
+    byte[][] argv = {bytes("SET"), bytes("k"), bytes("v"), bytes("PXAT"), bytes("1")};
+    h.table.execute(argv, h.context().replaying(true));
+    h.table.execute(new byte[][] {bytes("GET"), bytes("k")}, h.context().replaying(true));
+    h.table.execute(new byte[][] {bytes("DEL"), bytes("k")}, h.context().replaying(true));
+    assertEquals(List.of(), drain());
+  }
+
+  static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @SafeVarargs
+  static List<String> concat(List<String>... lists) {
+    List<String> out = new ArrayList<>();
+    for (List<String> list : lists) {
+      out.addAll(list);
+    }
+    return out;
+  }
+}
