@@ -21,6 +21,7 @@ import io.redgrid.keyspace.Glob;
 import io.redgrid.keyspace.KeyEntry;
 import io.redgrid.keyspace.SetValue;
 import io.redgrid.protocol.Reply;
+import io.redgrid.pubsub.KeyspaceEvents;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,7 +59,15 @@ public final class SetCommands implements CommandFamily {
   private static final String TOO_MANY_NUMKEYS = "ERR Number of keys can't be greater than number of args";
   private static final String NEGATIVE_LIMIT = "ERR LIMIT can't be negative";
 
-  private enum Algebra { INTER, UNION, DIFF }
+  private enum Algebra {
+    INTER("sinterstore"), UNION("sunionstore"), DIFF("sdiffstore");
+
+    final String storeEvent;
+
+    Algebra(String storeEvent) {
+      this.storeEvent = storeEvent;
+    }
+  }
 
   @Override
   public List<CommandSpec> commands() {
@@ -159,6 +168,7 @@ public final class SetCommands implements CommandFamily {
     }
     if (added > 0) {
       call.propagateAsSent();
+      call.notify(KeyspaceEvents.SET, "sadd", key);
     }
     return Reply.integer(added);
   }
@@ -181,6 +191,10 @@ public final class SetCommands implements CommandFamily {
     }
     if (removed > 0) {
       call.propagateAsSent();
+      call.notify(KeyspaceEvents.SET, "srem", key);
+      if (set.isEmpty()) {
+        call.notifyDeleted(key);
+      }
     }
     return Reply.integer(removed);
   }
@@ -235,6 +249,10 @@ public final class SetCommands implements CommandFamily {
         call.delete(key);
       }
       call.propagate(key, SREM, key, member);
+      call.notify(KeyspaceEvents.SET, "spop", key);
+      if (set.isEmpty()) {
+        call.notifyDeleted(key);
+      }
       return Reply.bulk(member);
     }
     long count = Numbers.parseLong(call.arg(2), Errors.NOT_POSITIVE);
@@ -249,6 +267,8 @@ public final class SetCommands implements CommandFamily {
       Reply all = setReply(set);
       call.delete(key);
       call.propagate(key, DEL, key);
+      call.notify(KeyspaceEvents.SET, "spop", key);
+      call.notifyDeleted(key);
       return all;
     }
     ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -257,6 +277,7 @@ public final class SetCommands implements CommandFamily {
       popped.add(set.popRandom(random));
     }
     propagateChunks(call, call.db(), key, SREM, popped, false);
+    call.notify(KeyspaceEvents.SET, "spop", key);
     List<Reply> items = new ArrayList<>(popped.size());
     for (byte[] member : popped) {
       items.add(Reply.bulk(member));
@@ -353,6 +374,13 @@ public final class SetCommands implements CommandFamily {
         call.propagate(target, SADD, target, member);
       }
     }
+    call.notify(KeyspaceEvents.SET, "srem", source);
+    if (from.isEmpty()) {
+      call.notifyDeleted(source);
+    }
+    if (added) {
+      call.notify(KeyspaceEvents.SET, "sadd", target);
+    }
     return Reply.ONE;
   }
 
@@ -390,6 +418,7 @@ public final class SetCommands implements CommandFamily {
       if (existed) {
         call.delete(target);
         call.propagate(target, DEL, target);
+        call.notifyDeleted(target);
       }
       return Reply.ZERO;
     }
@@ -398,6 +427,7 @@ public final class SetCommands implements CommandFamily {
       call.propagate(target, DEL, target);
     }
     propagateChunks(call, call.db(), target, SADD, result.members(), false);
+    call.notify(KeyspaceEvents.SET, op.storeEvent, target);
     return Reply.integer(result.size());
   }
 

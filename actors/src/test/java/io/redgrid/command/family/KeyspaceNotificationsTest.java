@@ -104,6 +104,76 @@ class KeyspaceNotificationsTest {
   }
 
   @Test
+  void listEvents() {
+    enable("KEA");
+    h.cli("RPUSH", "l", "a", "b", "c");
+    h.cli("LPUSH", "l", "z");
+    h.cli("LPOP", "l");
+    h.cli("RPOP", "l", "2");
+    h.cli("LINSERT", "l", "BEFORE", "a", "q");
+    h.cli("LINSERT", "l", "BEFORE", "nosuch", "q");
+    h.cli("LSET", "l", "0", "w");
+    h.cli("LREM", "l", "0", "w");
+    h.cli("LREM", "l", "0", "nosuch");
+    h.cli("LTRIM", "l", "0", "0");
+    assertEquals(both(0, "l", "rpush", "lpush", "lpop", "rpop", "linsert", "lset", "lrem", "ltrim"), drain());
+    h.cli("RPUSH", "l2", "x");
+    drain();
+    h.cli("LMOVE", "l2", "l", "LEFT", "RIGHT");
+    assertEquals(concat(both(0, "l", "rpush"), both(0, "l2", "lpop", "del")), drain());
+    h.cli("LPOP", "l", "5");
+    assertEquals(both(0, "l", "lpop", "del"), drain());
+    h.cli("RPUSH", "s", "3", "1", "2");
+    h.cli("SORT", "s", "STORE", "dst");
+    h.cli("SORT", "s", "STORE", "dst2", "LIMIT", "5", "1");
+    assertEquals(concat(both(0, "s", "rpush"), both(0, "dst", "sortstore")), drain());
+    h.cli("SORT", "s", "STORE", "dst", "LIMIT", "5", "1");
+    assertEquals(both(0, "dst", "del"), drain());
+    assertEquals(h.dump(), h.replayed().dump());
+  }
+
+  @Test
+  void hashEvents() {
+    enable("KEA");
+    h.cli("HSET", "h", "a", "1", "b", "2");
+    h.cli("HSETNX", "h", "c", "3");
+    h.cli("HSETNX", "h", "c", "3");
+    h.cli("HINCRBY", "h", "a", "1");
+    h.cli("HINCRBYFLOAT", "h", "a", "1.5");
+    h.cli("HDEL", "h", "a", "b", "nosuch");
+    h.cli("HDEL", "h", "nosuch");
+    h.cli("HDEL", "h", "c");
+    h.cli("HMSET", "h", "x", "1");
+    assertEquals(both(0, "h", "hset", "hset", "hincrby", "hincrbyfloat", "hdel", "hdel", "del", "hset"), drain());
+    assertEquals(h.dump(), h.replayed().dump());
+  }
+
+  @Test
+  void setEvents() {
+    enable("KEA");
+    h.cli("SADD", "s", "a", "b", "c");
+    h.cli("SADD", "s", "a");
+    h.cli("SREM", "s", "a");
+    h.cli("SPOP", "s");
+    assertEquals(both(0, "s", "sadd", "srem", "spop"), drain());
+    h.cli("SMOVE", "s", "t", "nosuch");
+    h.cli("SMOVE", "s", "t", h.cli("SMEMBERS", "s").replaceAll("^1\\) \"|\"$", ""));
+    assertEquals(concat(both(0, "s", "srem", "del"), both(0, "t", "sadd")), drain());
+    h.cli("SADD", "u", "1");
+    h.cli("SINTERSTORE", "d", "u", "u");
+    h.cli("SUNIONSTORE", "d", "u");
+    h.cli("SDIFFSTORE", "d", "u", "u");
+    h.cli("SDIFFSTORE", "d", "u", "u");
+    h.cli("SPOP", "u", "5");
+    assertEquals(concat(both(0, "u", "sadd"), both(0, "d", "sinterstore", "sunionstore", "del"),
+        both(0, "u", "spop", "del")), drain());
+    h.cli("SADD", "v", "1", "2", "3");
+    h.cli("SPOP", "v", "2");
+    assertEquals(both(0, "v", "sadd", "spop"), drain());
+    assertEquals(h.dump(), h.replayed().dump());
+  }
+
+  @Test
   void lazyExpiryPublishesExpiredInTheKeysDb() {
     enable("KEA");
     h.select(3);
