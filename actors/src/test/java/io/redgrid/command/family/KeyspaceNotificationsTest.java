@@ -174,6 +174,40 @@ class KeyspaceNotificationsTest {
   }
 
   @Test
+  void sortedSetEvents() {
+    enable("KEA");
+    h.cli("ZADD", "z", "1", "a", "2", "b");
+    h.cli("ZADD", "z", "1", "a");
+    h.cli("ZADD", "z", "INCR", "1", "a");
+    h.cli("ZINCRBY", "z", "1", "a");
+    h.cli("ZREM", "z", "a");
+    h.cli("ZADD", "z", "3", "c", "4", "d", "5", "e");
+    h.cli("ZREMRANGEBYRANK", "z", "0", "0");
+    h.cli("ZREMRANGEBYSCORE", "z", "3", "3");
+    h.cli("ZREMRANGEBYSCORE", "z", "30", "30");
+    h.cli("ZREMRANGEBYLEX", "z", "-", "+");
+    assertEquals(both(0, "z", "zadd", "zincr", "zincr", "zrem", "zadd", "zremrangebyrank", "zremrangebyscore",
+        "zremrangebylex", "del"), drain());
+    h.cli("ZADD", "z", "1", "a", "2", "b");
+    h.cli("ZPOPMIN", "z");
+    h.cli("ZPOPMAX", "z");
+    h.cli("ZPOPMAX", "z");
+    assertEquals(both(0, "z", "zadd", "zpopmin", "zpopmax", "del"), drain());
+    h.cli("ZADD", "y", "1", "a");
+    h.cli("ZUNIONSTORE", "o", "1", "y");
+    h.cli("ZINTERSTORE", "o", "1", "y");
+    h.cli("ZDIFFSTORE", "o", "1", "y");
+    h.cli("ZRANGESTORE", "o", "y", "0", "-1");
+    h.cli("ZRANGESTORE", "o", "y", "5", "6");
+    h.cli("ZUNIONSTORE", "o", "1", "nosuch");
+    assertEquals(concat(both(0, "y", "zadd"),
+        both(0, "o", "zunionstore", "zinterstore", "zdiffstore", "zrangestore", "del")), drain());
+    h.cli("ZMPOP", "1", "y", "MIN");
+    assertEquals(both(0, "y", "zpopmin", "del"), drain());
+    assertEquals(h.dump(), h.replayed().dump());
+  }
+
+  @Test
   void lazyExpiryPublishesExpiredInTheKeysDb() {
     enable("KEA");
     h.select(3);
