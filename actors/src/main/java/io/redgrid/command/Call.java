@@ -376,6 +376,9 @@ public final class Call {
 
   /** Stores a value with an absolute expiry (or {@link KeyEntry#NO_EXPIRY}): like SET. */
   public KeyEntry put(byte[] key, Object value, long expireAt) {
+    if (notifying(KeyspaceEvents.NEW)) {
+      notifyIfNew(db, key);
+    }
     KeyEntry entry = database(key).put(key, value, expireAt);
     entry.touch(now);
     return entry;
@@ -407,6 +410,16 @@ public final class Call {
   public void notify(int index, int type, String event, byte[] key) {
     if (!replaying && events.enabled(type)) {
       events.publish(type, event, index, key);
+    }
+  }
+
+  /**
+   * Redis' {@code new} event (class n), which its dbAdd emits before the command's own event:
+   * call before storing a key that may not exist. {@link #put} does it itself.
+   */
+  public void notifyIfNew(int index, byte[] key) {
+    if (notifying(KeyspaceEvents.NEW) && database(index, key).get(key) == null) {
+      events.publish(KeyspaceEvents.NEW, "new", index, key);
     }
   }
 

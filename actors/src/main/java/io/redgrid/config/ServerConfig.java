@@ -40,6 +40,8 @@ public final class ServerConfig {
   }
 
   private final Map<String, String> values = new ConcurrentHashMap<>();
+  /** Values as given, for directives whose normal form loses information (notify-keyspace-events' 'n' under 'A'). */
+  private final Map<String, String> given = new ConcurrentHashMap<>();
   private final List<Consumer<Map<String, String>>> listeners = new CopyOnWriteArrayList<>();
   private final Path configFile;
 
@@ -116,6 +118,7 @@ public final class ServerConfig {
       String value = String.join(" ", words.subList(1, words.size()));
       try {
         values.put(name, directive.validator().normalize(value));
+        given.put(name, value);
       } catch (IllegalArgumentException e) {
         throw new ConfigException(error(source, n, line, "Invalid '" + name + "' value: " + e.getMessage()));
       }
@@ -139,6 +142,15 @@ public final class ServerConfig {
 
   public String get(String name) {
     return values.get(name.toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * The value as last given (config file, argument or CONFIG SET) rather than its normal form:
+   * Redis keeps notify-keyspace-events' 'n' although CONFIG GET shows "AKE" for "KEAn".
+   */
+  public String given(String name) {
+    String key = name.toLowerCase(Locale.ROOT);
+    return given.getOrDefault(key, values.get(key));
   }
 
   public long getLong(String name) {
@@ -178,6 +190,10 @@ public final class ServerConfig {
       }
     }
     values.putAll(normalized);
+    for (String name : normalized.keySet()) {
+      given.put(name, changes.entrySet().stream()
+          .filter(e -> e.getKey().toLowerCase(Locale.ROOT).equals(name)).findFirst().orElseThrow().getValue());
+    }
     for (Consumer<Map<String, String>> listener : listeners) {
       listener.accept(normalized);
     }

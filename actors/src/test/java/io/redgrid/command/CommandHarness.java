@@ -89,7 +89,7 @@ public final class CommandHarness {
     io.redgrid.pubsub.KeyspaceEvents events = new io.redgrid.pubsub.KeyspaceEvents(pubsub);
     config.onChange(changes -> {
       if (changes.containsKey("notify-keyspace-events")) {
-        events.configure(changes.get("notify-keyspace-events"));
+        events.configure(config.given("notify-keyspace-events"));
       }
     });
     return events;

@@ -88,11 +88,10 @@ public final class Node implements AutoCloseable {
       BlockedClients blocked = new BlockedClients(executor, (millis, task) ->
           system.scheduler().scheduleOnce(Duration.ofMillis(millis), task, system.executionContext()));
       KeyspaceEvents keyspaceEvents = new KeyspaceEvents(null);
-      keyspaceEvents.configure(config.get("notify-keyspace-events"));
+      keyspaceEvents.configure(config.given("notify-keyspace-events"));
       config.onChange(changes -> {
-        String events = changes.get("notify-keyspace-events");
-        if (events != null) {
-          keyspaceEvents.configure(events);
+        if (changes.containsKey("notify-keyspace-events")) {
+          keyspaceEvents.configure(config.given("notify-keyspace-events"));
         }
       });
       ShardRuntime runtime = new ShardRuntime(table, shardMap, config.databases(), clock, stats,

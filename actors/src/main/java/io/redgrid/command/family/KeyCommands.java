@@ -341,6 +341,8 @@ public final class KeyCommands implements CommandFamily {
     Object value = entry.value();
     long expireAt = entry.expireAt();
     call.database(source).remove(source);
+    // Redis deletes the target and adds it anew, so "new" fires even when it existed.
+    call.database(target).remove(target);
     call.put(target, value, expireAt);
     if (sameShard(call, source, target)) {
       call.propagateAsSent();
@@ -380,6 +382,9 @@ public final class KeyCommands implements CommandFamily {
     }
     Object value = ValueTypes.duplicate(entry.value());
     long expireAt = entry.expireAt();
+    // Redis deletes a replaced target and adds it anew, so "new" fires even when it existed.
+    call.database(targetDb, target).remove(target);
+    call.notifyIfNew(targetDb, target);
     call.database(targetDb, target).put(target, value, expireAt).touch(call.now());
     if (sameShard(call, source, target)) {
       call.propagateAsSent();
@@ -409,6 +414,7 @@ public final class KeyCommands implements CommandFamily {
     Object value = entry.value();
     long expireAt = entry.expireAt();
     call.database(key).remove(key);
+    call.notifyIfNew(targetDb, key);
     call.database(targetDb, key).put(key, value, expireAt).touch(call.now());
     call.propagateAsSent();
     call.keyReady(targetDb, key);

@@ -207,6 +207,36 @@ class KeyspaceNotificationsTest {
     assertEquals(h.dump(), h.replayed().dump());
   }
 
+  /** The sequence a real Redis 7.0 publishes with KEAn for the same commands. */
+  @Test
+  void newKeyEvents() {
+    enable("KEAn");
+    h.cli("SET", "a", "1");
+    h.cli("SET", "a", "2");
+    h.cli("SET", "b", "x");
+    drain();
+    h.cli("RENAME", "a", "b");
+    assertEquals(concat(both(0, "b", "new"), both(0, "a", "rename_from"), both(0, "b", "rename_to")), drain());
+    h.cli("RPUSH", "l", "x");
+    h.cli("COPY", "l", "c");
+    h.cli("COPY", "l", "c", "REPLACE");
+    h.cli("HSET", "h", "f", "v");
+    h.cli("INCR", "n");
+    h.cli("MOVE", "b", "1");
+    h.cli("SUNIONSTORE", "su", "l2");
+    assertEquals(concat(both(0, "l", "new", "rpush"), both(0, "c", "new", "copy_to", "new", "copy_to"),
+        both(0, "h", "new", "hset"), both(0, "n", "new", "incrby"), both(1, "b", "new"), both(0, "b", "move_from"),
+        both(1, "b", "move_to")), drain());
+    h.cli("RPUSH", "l2", "x");
+    h.cli("LMOVE", "l2", "l3", "LEFT", "LEFT");
+    assertEquals(concat(both(0, "l2", "new", "rpush"), both(0, "l3", "new", "lpush"), both(0, "l2", "lpop", "del")),
+        drain());
+    enable("KEA"); // A does not include n
+    h.cli("SET", "fresh", "1");
+    assertEquals(both(0, "fresh", "set"), drain());
+    assertEquals(h.dump(), h.replayed().dump());
+  }
+
   @Test
   void lazyExpiryPublishesExpiredInTheKeysDb() {
     enable("KEA");
