@@ -337,6 +337,7 @@ public final class Call {
     KeyEntry entry = entry(db, key);
     if (entry == null) {
       stats.keyspaceMisses.increment();
+      notify(db, KeyspaceEvents.KEY_MISS, "keymiss", key);
     } else {
       stats.keyspaceHits.increment();
       entry.touch(now);

@@ -108,6 +108,7 @@ public final class ExpiryCommands implements CommandFamily {
     KeyEntry entry = call.entry(call.arg(1));
     if (entry == null) {
       call.stats().keyspaceMisses.increment();
+      call.notify(KeyspaceEvents.KEY_MISS, "keymiss", call.arg(1));
       return Reply.integer(-2);
     }
     call.stats().keyspaceHits.increment();

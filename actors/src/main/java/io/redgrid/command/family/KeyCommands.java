@@ -159,6 +159,7 @@ public final class KeyCommands implements CommandFamily {
     KeyEntry entry = call.entry(key);
     if (entry == null) {
       call.stats().keyspaceMisses.increment();
+      call.notify(KeyspaceEvents.KEY_MISS, "keymiss", key);
     } else {
       call.stats().keyspaceHits.increment();
     }

@@ -238,6 +238,28 @@ class KeyspaceNotificationsTest {
   }
 
   @Test
+  void keyMissEvents() {
+    enable("KEm");
+    h.cli("GET", "g");
+    h.cli("TTL", "t");
+    h.cli("EXISTS", "e");
+    h.cli("TYPE", "ty");
+    h.cli("MGET", "m1", "m2");
+    h.cli("LRANGE", "lr", "0", "-1");
+    assertEquals(concat(both(0, "g", "keymiss"), both(0, "t", "keymiss"), both(0, "e", "keymiss"),
+        both(0, "ty", "keymiss"), both(0, "m1", "keymiss"), both(0, "m2", "keymiss"), both(0, "lr", "keymiss")),
+        drain());
+    enable("KEA"); // A does not include m
+    h.cli("GET", "g");
+    assertEquals(List.of(), drain());
+    enable("KExm"); // an expired key read: expired, then keymiss
+    h.cli("SET", "x", "1", "PX", "1");
+    h.clock.advance(2);
+    h.cli("GET", "x");
+    assertEquals(both(0, "x", "expired", "keymiss"), drain());
+  }
+
+  @Test
   void lazyExpiryPublishesExpiredInTheKeysDb() {
     enable("KEA");
     h.select(3);
