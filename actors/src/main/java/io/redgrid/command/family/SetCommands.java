@@ -388,7 +388,7 @@ public final class SetCommands implements CommandFamily {
 
   /** SINTER / SUNION / SDIFF key [key ...]: a RESP3 set. */
   private Reply algebra(Call call, Algebra op) {
-    SetValue[] sets = lookup(call, 1, call.argc(), false);
+    SetValue[] sets = lookup(call, 1, call.argc());
     if (op == Algebra.INTER) {
       // Redis replies while walking the smallest set, so an intset's order shows through.
       List<Reply> items = new ArrayList<>();
@@ -404,7 +404,7 @@ public final class SetCommands implements CommandFamily {
    */
   private Reply store(Call call, Algebra op) {
     byte[] target = call.arg(1);
-    SetValue[] sets = lookup(call, 2, call.argc(), true);
+    SetValue[] sets = lookup(call, 2, call.argc());
     SetValue result;
     if (op == Algebra.INTER) {
       SetValue intersection = SetValue.empty();
@@ -453,7 +453,7 @@ public final class SetCommands implements CommandFamily {
         throw new CommandError(Errors.SYNTAX);
       }
     }
-    SetValue[] sets = lookup(call, 2, end, false);
+    SetValue[] sets = lookup(call, 2, end);
     long[] count = {0};
     intersect(sets, limit == 0 ? Long.MAX_VALUE : limit, member -> count[0]++);
     return Reply.integer(count[0]);
@@ -476,10 +476,11 @@ public final class SetCommands implements CommandFamily {
    * The sets at argument positions {@code [from, to)}, null for missing keys; every key is
    * type-checked first, as Redis 7.0 does even after a missing one.
    */
-  private static SetValue[] lookup(Call call, int from, int to, boolean write) {
+  private static SetValue[] lookup(Call call, int from, int to) {
     SetValue[] sets = new SetValue[to - from];
     for (int i = from; i < to; i++) {
-      KeyEntry entry = write ? call.entry(call.arg(i)) : call.read(call.arg(i));
+      // Reads even for the STORE forms: Redis counts their misses and publishes keymiss.
+      KeyEntry entry = call.read(call.arg(i));
       sets[i - from] = asSet(entry);
     }
     return sets;

@@ -259,6 +259,23 @@ class KeyspaceNotificationsTest {
     assertEquals(both(0, "x", "expired", "keymiss"), drain());
   }
 
+  /** Write commands that read a missing key: the sequence a real Redis 7.0 publishes with KEAnm. */
+  @Test
+  void keyMissInWriteCommandsLikeRedis() {
+    enable("KEAnm");
+    String[][] commands = {{"GETSET", "a", "1"}, {"SET", "b", "1", "GET"}, {"COPY", "c", "d"}, {"GETDEL", "e"},
+        {"GETEX", "f"}, {"INCR", "i"}, {"LPOP", "l"}, {"SORT", "s"}, {"ZRANGESTORE", "z1", "z2", "0", "1"},
+        {"SINTERSTORE", "s1", "s2"}, {"SUNIONSTORE", "s3", "s4"}, {"ZUNIONSTORE", "z3", "1", "z4"},
+        {"RENAME", "nosuch", "x"}, {"SMOVE", "q", "w", "e"}, {"TTL", "t"}};
+    for (String[] command : commands) {
+      h.cli(command);
+    }
+    List<String> keyspace = drain().stream().filter(e -> e.startsWith("__keyspace")).toList();
+    assertEquals(List.of("a keymiss", "a new", "a set", "b keymiss", "b new", "b set", "c keymiss", "e keymiss",
+        "f keymiss", "i new", "i incrby", "s keymiss", "z2 keymiss", "s2 keymiss", "s4 keymiss", "z4 keymiss",
+        "t keymiss"), keyspace.stream().map(e -> e.substring("__keyspace@0__:".length())).toList());
+  }
+
   @Test
   void lazyExpiryPublishesExpiredInTheKeysDb() {
     enable("KEA");
