@@ -76,4 +76,45 @@ class KeyspaceNotificationsEndToEndTest {
       assertEquals(null, received.poll());
     }
   }
+
+  @Test
+  void aServedBlpopPublishesPushThenPopThenDel() throws Exception {
+    BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    CountDownLatch subscribed = new CountDownLatch(1);
+    JedisPubSub listener = new JedisPubSub() {
+      @Override
+      public void onPMessage(String pattern, String channel, String message) {
+        received.add(channel + " " + message);
+      }
+
+      @Override
+      public void onPSubscribe(String pattern, int count) {
+        subscribed.countDown();
+      }
+    };
+    Thread subscriber = new Thread(() -> {
+      try (Jedis sub = jedis()) {
+        sub.psubscribe(listener, "__keyspace@0__:bq");
+      }
+    });
+    subscriber.start();
+    try (Jedis client = jedis(); Jedis blocked = jedis()) {
+      assertTrue(subscribed.await(10, TimeUnit.SECONDS));
+      assertEquals("OK", client.configSet("notify-keyspace-events", "Kgl"));
+      Thread popper = new Thread(() -> blocked.blpop(10, "bq"));
+      popper.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!client.clientList().contains("cmd=blpop") && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      client.rpush("bq", "x");
+      popper.join(10_000);
+      for (String event : List.of("rpush", "lpop", "del")) {
+        assertEquals("__keyspace@0__:bq " + event, received.poll(10, TimeUnit.SECONDS));
+      }
+      client.configSet("notify-keyspace-events", "");
+      listener.punsubscribe();
+      subscriber.join(10_000);
+    }
+  }
 }
