@@ -7,6 +7,7 @@ import io.redgrid.keyspace.Database;
 import io.redgrid.keyspace.KeyEntry;
 import io.redgrid.keyspace.Keyspace;
 import io.redgrid.protocol.Reply;
+import io.redgrid.pubsub.KeyspaceEvents;
 import io.redgrid.server.ClientSession;
 import io.redgrid.server.ServerContext;
 import io.redgrid.server.ServerStats;
@@ -37,6 +38,7 @@ public final class Call {
   private final ServerStats stats;
   private final BlockedClients blocked;
   private final CommandTable table;
+  private final KeyspaceEvents events;
   private CompletionStage<?> deferral;
   private BlockRequest blockRequest;
 
@@ -54,6 +56,7 @@ public final class Call {
     this.server = context.server;
     this.stats = context.stats;
     this.blocked = context.blocked;
+    this.events = context.events;
   }
 
   /** Where a call runs: built once per batch by the shard, the coordinator or the connection. */
@@ -70,6 +73,13 @@ public final class Call {
     BlockedClients blocked;
     long client;
     boolean retry;
+    KeyspaceEvents events = KeyspaceEvents.NONE;
+
+    /** Where keyspace notifications go (notify-keyspace-events); {@link KeyspaceEvents#NONE} by default. */
+    public Context events(KeyspaceEvents events) {
+      this.events = events;
+      return this;
+    }
 
     public Context db(int db) {
       this.db = db;
@@ -316,6 +326,7 @@ public final class Call {
       database.remove(key);
       stats.expiredKeys.increment();
       effects.add(keyspace.shardId(), index, new byte[][] {DEL, key});
+      notify(index, KeyspaceEvents.EXPIRED, "expired", key);
       return null;
     }
     return entry;
@@ -326,6 +337,7 @@ public final class Call {
     KeyEntry entry = entry(db, key);
     if (entry == null) {
       stats.keyspaceMisses.increment();
+      notify(db, KeyspaceEvents.KEY_MISS, "keymiss", key);
     } else {
       stats.keyspaceHits.increment();
       entry.touch(now);
@@ -365,6 +377,9 @@ public final class Call {
 
   /** Stores a value with an absolute expiry (or {@link KeyEntry#NO_EXPIRY}): like SET. */
   public KeyEntry put(byte[] key, Object value, long expireAt) {
+    if (notifying(KeyspaceEvents.NEW)) {
+      notifyIfNew(db, key);
+    }
     KeyEntry entry = database(key).put(key, value, expireAt);
     entry.touch(now);
     return entry;
@@ -384,6 +399,42 @@ public final class Call {
 
   public void setExpireAt(byte[] key, KeyEntry entry, long expireAt) {
     database(key).setExpireAt(entry, expireAt);
+  }
+
+  // ---- keyspace notifications ----------------------------------------------------------
+
+  /** Redis' notifyKeyspaceEvent in the call's db; nothing while replaying or when the class is off. */
+  public void notify(int type, String event, byte[] key) {
+    notify(db, type, event, key);
+  }
+
+  public void notify(int index, int type, String event, byte[] key) {
+    if (!replaying && events.enabled(type)) {
+      events.publish(type, event, index, key);
+    }
+  }
+
+  /**
+   * Redis' {@code new} event (class n), which its dbAdd emits before the command's own event:
+   * call before storing a key that may not exist. {@link #put} does it itself.
+   */
+  public void notifyIfNew(int index, byte[] key) {
+    if (notifying(KeyspaceEvents.NEW) && database(index, key).get(key) == null) {
+      events.publish(KeyspaceEvents.NEW, "new", index, key);
+    }
+  }
+
+  /** Whether {@code type} events are published: lets a command skip building event arguments. */
+  public boolean notifying(int type) {
+    return !replaying && events.enabled(type);
+  }
+
+  /**
+   * Writes to a key emit the type event then, if the write emptied a collection, {@code del}
+   * (Redis deletes empty collections and notifies after the type event).
+   */
+  public void notifyDeleted(byte[] key) {
+    notify(db, KeyspaceEvents.GENERIC, "del", key);
   }
 
   // ---- effects ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package io.redgrid.config;
 
+import io.redgrid.pubsub.KeyspaceEvents;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,9 @@ public final class ServerConfig {
         Directive.oneOf("loglevel", "notice", true, List.of("debug", "verbose", "notice", "warning", "nothing")),
         Directive.text("logfile", "", false),
         Directive.memory("proto-max-bulk-len", 512L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE, true),
-        Directive.integer("keyspace-shards", 16, 1, 16384, false))) {
+        Directive.integer("keyspace-shards", 16, 1, 16384, false),
+        new Directive("notify-keyspace-events", "", true,
+            value -> KeyspaceEvents.format(KeyspaceEvents.parse(value))))) {
       DIRECTIVES.put(d.name(), d);
     }
   }
@@ -43,6 +46,8 @@ public final class ServerConfig {
   private static final Set<String> REDIS_DIRECTIVES = redisDirectives();
 
   private final Map<String, String> values = new ConcurrentHashMap<>();
+  /** Values as given, for directives whose normal form loses information (notify-keyspace-events' 'n' under 'A'). */
+  private final Map<String, String> given = new ConcurrentHashMap<>();
   private final List<Consumer<Map<String, String>>> listeners = new CopyOnWriteArrayList<>();
   private final Path configFile;
 
@@ -122,6 +127,7 @@ public final class ServerConfig {
       String value = String.join(" ", words.subList(1, words.size()));
       try {
         values.put(name, directive.validator().normalize(value));
+        given.put(name, value);
       } catch (IllegalArgumentException e) {
         throw new ConfigException(error(source, n, line, "Invalid '" + name + "' value: " + e.getMessage()));
       }
@@ -145,6 +151,15 @@ public final class ServerConfig {
 
   public String get(String name) {
     return values.get(name.toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * The value as last given (config file, argument or CONFIG SET) rather than its normal form:
+   * Redis keeps notify-keyspace-events' 'n' although CONFIG GET shows "AKE" for "KEAn".
+   */
+  public String given(String name) {
+    String key = name.toLowerCase(Locale.ROOT);
+    return given.getOrDefault(key, values.get(key));
   }
 
   public long getLong(String name) {
@@ -184,6 +199,10 @@ public final class ServerConfig {
       }
     }
     values.putAll(normalized);
+    for (String name : normalized.keySet()) {
+      given.put(name, changes.entrySet().stream()
+          .filter(e -> e.getKey().toLowerCase(Locale.ROOT).equals(name)).findFirst().orElseThrow().getValue());
+    }
     for (Consumer<Map<String, String>> listener : listeners) {
       listener.accept(normalized);
     }

@@ -39,6 +39,11 @@ public interface ServerContext {
     return null;
   }
 
+  /** Keyspace notifications of the node (notify-keyspace-events). */
+  default io.redgrid.pubsub.KeyspaceEvents keyspaceEvents() {
+    return io.redgrid.pubsub.KeyspaceEvents.NONE;
+  }
+
   /** Clients blocked in BLPOP and the like (CLIENT UNBLOCK, INFO); null where nothing blocks. */
   default BlockedClients blocked() {
     return null;

@@ -24,6 +24,7 @@ import io.redgrid.keyspace.Database;
 import io.redgrid.keyspace.KeyEntry;
 import io.redgrid.keyspace.Keyspace;
 import io.redgrid.protocol.Reply;
+import io.redgrid.pubsub.KeyspaceEvents;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -168,6 +169,7 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
         .clock(runtime.clock())
         .stats(runtime.stats())
         .blocked(runtime.blocked())
+        .events(runtime.events())
         .effects((shard, db, argv) -> events.add(new ShardEvent(db, argv)));
     for (int i = 0; i < requests.length; i++) {
       ShardMessage.Request request = requests[i];
@@ -242,6 +244,7 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
             database.remove(entry.key());
             runtime.stats().expiredKeys.increment();
             events.add(new ShardEvent(db, new byte[][] {DEL, entry.key()}));
+            runtime.events().publish(KeyspaceEvents.EXPIRED, "expired", db, entry.key());
             expired++;
           }
         }

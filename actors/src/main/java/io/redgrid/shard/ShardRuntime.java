@@ -4,11 +4,13 @@ import io.redgrid.blocking.BlockedClients;
 import io.redgrid.command.CommandTable;
 import io.redgrid.keyspace.Clock;
 import io.redgrid.keyspace.ShardMap;
+import io.redgrid.pubsub.KeyspaceEvents;
 import io.redgrid.server.ServerStats;
 import java.util.function.IntSupplier;
 
 /**
  * What every shard entity of a node shares: the command table, clock, counters and layout.
+ * {@code events} publishes keyspace notifications (also from active expiry).
  * {@code hz} is read at every expiry tick so that CONFIG SET hz takes effect at once.
  */
 public record ShardRuntime(
@@ -19,11 +21,17 @@ public record ShardRuntime(
     ServerStats stats,
     ShardDirectory directory,
     IntSupplier hz,
-    BlockedClients blocked) {
+    BlockedClients blocked,
+    KeyspaceEvents events) {
+
+  public ShardRuntime(CommandTable table, ShardMap shardMap, int databases, Clock clock,
+      ServerStats stats, ShardDirectory directory, IntSupplier hz, BlockedClients blocked) {
+    this(table, shardMap, databases, clock, stats, directory, hz, blocked, KeyspaceEvents.NONE);
+  }
 
   /** A runtime whose {@code hz} never changes and where commands never block, for tests. */
   public ShardRuntime(CommandTable table, ShardMap shardMap, int databases, Clock clock,
       ServerStats stats, ShardDirectory directory, int hz) {
-    this(table, shardMap, databases, clock, stats, directory, () -> hz, null);
+    this(table, shardMap, databases, clock, stats, directory, () -> hz, null, KeyspaceEvents.NONE);
   }
 }

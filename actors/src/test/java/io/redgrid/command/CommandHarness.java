@@ -82,6 +82,19 @@ public final class CommandHarness {
 
   public final io.redgrid.pubsub.PubSubRegistry pubsub = new io.redgrid.pubsub.PubSubRegistry();
 
+  /** Keyspace notifications, following CONFIG SET notify-keyspace-events like a node. */
+  public final io.redgrid.pubsub.KeyspaceEvents keyspaceEvents = keyspaceEvents();
+
+  private io.redgrid.pubsub.KeyspaceEvents keyspaceEvents() {
+    io.redgrid.pubsub.KeyspaceEvents events = new io.redgrid.pubsub.KeyspaceEvents(pubsub);
+    config.onChange(changes -> {
+      if (changes.containsKey("notify-keyspace-events")) {
+        events.configure(config.given("notify-keyspace-events"));
+      }
+    });
+    return events;
+  }
+
   public final ServerContext server = new ServerContext() {
     @Override
     public io.redgrid.pubsub.PubSubRegistry pubsub() {
@@ -142,6 +155,7 @@ public final class CommandHarness {
         .stats(stats)
         .session(session)
         .server(server)
+        .events(keyspaceEvents)
         .effects((shard, db, command) -> effects[shard].add(new ShardEvent(db, command)));
   }
 

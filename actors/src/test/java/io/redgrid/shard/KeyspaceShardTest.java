@@ -139,6 +139,40 @@ class KeyspaceShardTest {
   }
 
   @Test
+  void theActiveSweepPublishesExpiredAndRecoveryPublishesNothing() throws Exception {
+    io.redgrid.pubsub.PubSubRegistry registry = new io.redgrid.pubsub.PubSubRegistry();
+    io.redgrid.pubsub.KeyspaceEvents events = new io.redgrid.pubsub.KeyspaceEvents(registry);
+    events.configure("KEA");
+    List<String> published = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    io.redgrid.server.ClientSession subscriber = new io.redgrid.server.ClientSession(7, "a", "b", 0);
+    subscriber.onPush(push -> {
+      List<Reply> items = ((Reply.Push) push).items();
+      published.add(text(items.get(2)) + " " + text(items.get(3)));
+    });
+    registry.subscribe(subscriber, io.redgrid.pubsub.Subscriptions.Kind.PATTERN,
+        "__key*__:*".getBytes(StandardCharsets.UTF_8));
+    ShardRuntime notifying = new ShardRuntime(table, new ShardMap(1000), 16, clock, new ServerStats(), directory,
+        () -> 100, null, events);
+    int id = ids.incrementAndGet();
+    ActorRef<ShardMessage> shard = testKit.spawn(KeyspaceShard.create(id, notifying));
+    run(shard, request(2, "SET", "short", "v", "PX", "100"));
+    clock.advance(1000);
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(() -> {
+      assertEquals(List.of("__keyspace@2__:short set", "__keyevent@2__:set short",
+          "__keyspace@2__:short expire", "__keyevent@2__:expire short",
+          "__keyspace@2__:short expired", "__keyevent@2__:expired short"), List.copyOf(published));
+      return null;
+    });
+    testKit.stop(shard);
+    published.clear();
+    ActorRef<ShardMessage> respawned = testKit.spawn(KeyspaceShard.create(id, notifying));
+    assertEquals(Reply.integer(0), run(respawned, request(2, "EXISTS", "short"))[0]);
+    assertEquals(List.of(), List.copyOf(published));
+    testKit.stop(respawned);
+  }
+
+  @Test
   void theActiveSweepDeletesExpiredKeysNobodyReads() throws Exception {
     int id = ids.incrementAndGet();
     ActorRef<ShardMessage> shard = testKit.spawn(KeyspaceShard.create(id, runtime));

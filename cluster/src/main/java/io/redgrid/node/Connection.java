@@ -306,6 +306,7 @@ final class Connection {
         .session(session)
         .server(node)
         .blocked(node.blocked())
+        .events(node.keyspaceEvents())
         .client(session.id(), false);
   }
 

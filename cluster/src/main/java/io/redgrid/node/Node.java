@@ -22,6 +22,7 @@ import com.typesafe.config.ConfigFactory;
 import io.redgrid.blocking.BlockedClients;
 import io.redgrid.blocking.Waiter;
 import io.redgrid.command.Call;
+import io.redgrid.pubsub.KeyspaceEvents;
 import io.redgrid.command.CommandTable;
 import io.redgrid.command.Commands;
 import io.redgrid.config.ServerConfig;
@@ -86,8 +87,15 @@ public final class Node implements AutoCloseable {
       Executor executor = system.executionContext();
       BlockedClients blocked = new BlockedClients(executor, (millis, task) ->
           system.scheduler().scheduleOnce(Duration.ofMillis(millis), task, system.executionContext()));
+      KeyspaceEvents keyspaceEvents = new KeyspaceEvents(null);
+      keyspaceEvents.configure(config.given("notify-keyspace-events"));
+      config.onChange(changes -> {
+        if (changes.containsKey("notify-keyspace-events")) {
+          keyspaceEvents.configure(config.given("notify-keyspace-events"));
+        }
+      });
       ShardRuntime runtime = new ShardRuntime(table, shardMap, config.databases(), clock, stats,
-          directory, config::hz, blocked);
+          directory, config::hz, blocked, keyspaceEvents);
       ClusterSharding sharding = ClusterSharding.get(system);
       KeyspaceShard.init(sharding, runtime);
       ShardRouter router = (shard, message) -> {
@@ -99,9 +107,11 @@ public final class Node implements AutoCloseable {
         }
       };
       Coordinator coordinator = new Coordinator(router, shardMap, table, executor);
-      blocked.retrier(waiter -> retry(waiter, router, coordinator, clock, stats, blocked));
+      blocked.retrier(waiter -> retry(waiter, router, coordinator, clock, stats, blocked, keyspaceEvents));
       NodeContext context = new NodeContext(config, table, shardMap, router, coordinator, executor,
           clock, stats, blocked, shutdown::complete);
+      keyspaceEvents.publishTo(context.pubsub());
+      context.keyspaceEvents(keyspaceEvents);
 
       PubSubBridge.start(system, context.pubsub(), cluster.selfMember().uniqueAddress().toString(),
           () -> cluster.state().members().size() > 1);
@@ -210,7 +220,8 @@ public final class Node implements AutoCloseable {
 
   /** Runs a blocked client's command again the way its connection first ran it. */
   private static CompletionStage<Reply> retry(Waiter waiter, ShardRouter router,
-      Coordinator coordinator, Clock clock, ServerStats stats, BlockedClients blocked) {
+      Coordinator coordinator, Clock clock, ServerStats stats, BlockedClients blocked,
+      KeyspaceEvents keyspaceEvents) {
     int[] shards = coordinator.shardsOf(waiter.argv(), waiter.spec().keys().positions(waiter.argv()));
     if (shards.length == 1) {
       CompletableFuture<Reply[]> replies = new CompletableFuture<>();
@@ -219,7 +230,8 @@ public final class Node implements AutoCloseable {
       return replies.thenApply(results -> results[0]);
     }
     Call.Context context = new Call.Context().db(waiter.db()).protocol(waiter.protocol())
-        .clock(clock).stats(stats).blocked(blocked).client(waiter.clientId(), true);
+        .clock(clock).stats(stats).blocked(blocked).client(waiter.clientId(), true)
+        .events(keyspaceEvents);
     return coordinator.run(shards, waiter.spec(), waiter.argv(), context);
   }
 

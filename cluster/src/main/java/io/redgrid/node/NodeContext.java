@@ -6,6 +6,7 @@ import io.redgrid.config.ServerConfig;
 import io.redgrid.coordinator.Coordinator;
 import io.redgrid.keyspace.Clock;
 import io.redgrid.keyspace.ShardMap;
+import io.redgrid.pubsub.KeyspaceEvents;
 import io.redgrid.pubsub.PubSubRegistry;
 import io.redgrid.server.ClientSession;
 import io.redgrid.server.ServerContext;
@@ -35,6 +36,7 @@ final class NodeContext implements ServerContext {
   private volatile int port;
   private final BlockedClients blocked;
   private final PubSubRegistry pubsub = new PubSubRegistry();
+  private volatile KeyspaceEvents keyspaceEvents = KeyspaceEvents.NONE;
   private volatile OutputLimits outputLimits = OutputLimits.PUBSUB_DEFAULT;
 
   NodeContext(ServerConfig config, CommandTable table, ShardMap shardMap, ShardRouter router,
@@ -79,6 +81,15 @@ final class NodeContext implements ServerContext {
   @Override
   public PubSubRegistry pubsub() {
     return pubsub;
+  }
+
+  @Override
+  public KeyspaceEvents keyspaceEvents() {
+    return keyspaceEvents;
+  }
+
+  void keyspaceEvents(KeyspaceEvents events) {
+    this.keyspaceEvents = events;
   }
 
   OutputLimits outputLimits() {

@@ -16,6 +16,7 @@ import io.redgrid.command.Errors;
 import io.redgrid.command.Numbers;
 import io.redgrid.keyspace.KeyEntry;
 import io.redgrid.protocol.Reply;
+import io.redgrid.pubsub.KeyspaceEvents;
 import java.util.List;
 
 /** Commands that set, read and remove key expiry times. */
@@ -74,11 +75,13 @@ public final class ExpiryCommands implements CommandFamily {
     if (when <= call.now() && !call.replaying()) {
       call.database(key).remove(key);
       call.propagate(key, DEL, key);
+      call.notify(KeyspaceEvents.GENERIC, "del", key);
       return Reply.integer(1);
     }
     // -1 means "no expiry" in the keyspace; a replayed time that far in the past is just "expired".
     call.setExpireAt(key, entry, Math.max(when, 0));
     call.propagate(key, PEXPIREAT, key, Numbers.toBytes(when));
+    call.notify(KeyspaceEvents.GENERIC, "expire", key);
     return Reply.integer(1);
   }
 
@@ -105,6 +108,7 @@ public final class ExpiryCommands implements CommandFamily {
     KeyEntry entry = call.entry(call.arg(1));
     if (entry == null) {
       call.stats().keyspaceMisses.increment();
+      call.notify(KeyspaceEvents.KEY_MISS, "keymiss", call.arg(1));
       return Reply.integer(-2);
     }
     call.stats().keyspaceHits.increment();
@@ -136,6 +140,7 @@ public final class ExpiryCommands implements CommandFamily {
     }
     call.setExpireAt(key, entry, KeyEntry.NO_EXPIRY);
     call.propagate(key, PERSIST, key);
+    call.notify(KeyspaceEvents.GENERIC, "persist", key);
     return Reply.integer(1);
   }
 

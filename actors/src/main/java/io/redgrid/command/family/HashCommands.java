@@ -21,6 +21,7 @@ import io.redgrid.keyspace.HashValue;
 import io.redgrid.keyspace.HashValue.Field;
 import io.redgrid.keyspace.KeyEntry;
 import io.redgrid.protocol.Reply;
+import io.redgrid.pubsub.KeyspaceEvents;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -131,6 +132,7 @@ public final class HashCommands implements CommandFamily {
       }
     }
     call.propagateAsSent();
+    call.notify(KeyspaceEvents.HASH, "hset", key);
     return hmset ? Reply.OK : Reply.integer(created);
   }
 
@@ -144,6 +146,7 @@ public final class HashCommands implements CommandFamily {
     }
     hash.put(field, call.arg(3));
     call.propagate(key, HSET, key, field, call.arg(3));
+    call.notify(KeyspaceEvents.HASH, "hset", key);
     return Reply.ONE;
   }
 
@@ -169,6 +172,10 @@ public final class HashCommands implements CommandFamily {
     }
     if (deleted > 0) {
       call.propagateAsSent();
+      call.notify(KeyspaceEvents.HASH, "hdel", key);
+      if (hash.isEmpty()) {
+        call.notifyDeleted(key);
+      }
     }
     return Reply.integer(deleted);
   }
@@ -188,6 +195,7 @@ public final class HashCommands implements CommandFamily {
     value += increment;
     hash.put(field, Numbers.toBytes(value));
     call.propagateAsSent();
+    call.notify(KeyspaceEvents.HASH, "hincrby", key);
     return Reply.integer(value);
   }
 
@@ -212,6 +220,7 @@ public final class HashCommands implements CommandFamily {
     byte[] result = sum.toHumanBytes();
     hash.put(field, result);
     call.propagate(key, HSET, key, field, result);
+    call.notify(KeyspaceEvents.HASH, "hincrbyfloat", key);
     return Reply.bulk(result);
   }
 

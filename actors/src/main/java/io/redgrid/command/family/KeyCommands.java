@@ -25,6 +25,7 @@ import io.redgrid.keyspace.KeyEntry;
 import io.redgrid.keyspace.Keyspace;
 import io.redgrid.keyspace.SetValue;
 import io.redgrid.protocol.Reply;
+import io.redgrid.pubsub.KeyspaceEvents;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -115,6 +116,7 @@ public final class KeyCommands implements CommandFamily {
       byte[] key = call.arg(i);
       if (call.delete(key)) {
         call.propagate(key, effect, key);
+        call.notify(KeyspaceEvents.GENERIC, "del", key);
         deleted++;
       }
     }
@@ -157,6 +159,7 @@ public final class KeyCommands implements CommandFamily {
     KeyEntry entry = call.entry(key);
     if (entry == null) {
       call.stats().keyspaceMisses.increment();
+      call.notify(KeyspaceEvents.KEY_MISS, "keymiss", key);
     } else {
       call.stats().keyspaceHits.increment();
     }
@@ -339,6 +342,8 @@ public final class KeyCommands implements CommandFamily {
     Object value = entry.value();
     long expireAt = entry.expireAt();
     call.database(source).remove(source);
+    // Redis deletes the target and adds it anew, so "new" fires even when it existed.
+    call.database(target).remove(target);
     call.put(target, value, expireAt);
     if (sameShard(call, source, target)) {
       call.propagateAsSent();
@@ -346,6 +351,8 @@ public final class KeyCommands implements CommandFamily {
       call.propagate(source, DEL, source);
       recreate(call, call.db(), target, value, expireAt);
     }
+    call.notify(KeyspaceEvents.GENERIC, "rename_from", source);
+    call.notify(KeyspaceEvents.GENERIC, "rename_to", target);
     return nx ? Reply.ONE : Reply.OK;
   }
 
@@ -376,6 +383,9 @@ public final class KeyCommands implements CommandFamily {
     }
     Object value = ValueTypes.duplicate(entry.value());
     long expireAt = entry.expireAt();
+    // Redis deletes a replaced target and adds it anew, so "new" fires even when it existed.
+    call.database(targetDb, target).remove(target);
+    call.notifyIfNew(targetDb, target);
     call.database(targetDb, target).put(target, value, expireAt).touch(call.now());
     if (sameShard(call, source, target)) {
       call.propagateAsSent();
@@ -383,6 +393,7 @@ public final class KeyCommands implements CommandFamily {
     } else {
       recreate(call, targetDb, target, value, expireAt);
     }
+    call.notify(targetDb, KeyspaceEvents.GENERIC, "copy_to", target);
     return Reply.ONE;
   }
 
@@ -404,9 +415,12 @@ public final class KeyCommands implements CommandFamily {
     Object value = entry.value();
     long expireAt = entry.expireAt();
     call.database(key).remove(key);
+    call.notifyIfNew(targetDb, key);
     call.database(targetDb, key).put(key, value, expireAt).touch(call.now());
     call.propagateAsSent();
     call.keyReady(targetDb, key);
+    call.notify(KeyspaceEvents.GENERIC, "move_from", key);
+    call.notify(targetDb, KeyspaceEvents.GENERIC, "move_to", key);
     return Reply.ONE;
   }
 

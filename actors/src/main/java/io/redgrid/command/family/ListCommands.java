@@ -20,6 +20,7 @@ import io.redgrid.command.Numbers;
 import io.redgrid.keyspace.KeyEntry;
 import io.redgrid.keyspace.ListValue;
 import io.redgrid.protocol.Reply;
+import io.redgrid.pubsub.KeyspaceEvents;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -158,6 +159,7 @@ public final class ListCommands implements CommandFamily {
       }
     }
     call.propagateAsSent();
+    call.notify(KeyspaceEvents.LIST, left ? "lpush" : "rpush", key);
     return Reply.integer(list.size());
   }
 
@@ -213,8 +215,10 @@ public final class ListCommands implements CommandFamily {
       reply = Reply.array(items);
       call.propagate(key, left ? LPOP : RPOP, key, Numbers.toBytes(n));
     }
+    call.notify(KeyspaceEvents.LIST, left ? "lpop" : "rpop", key);
     if (list.isEmpty()) {
       call.database(key).remove(key);
+      call.notifyDeleted(key);
     }
     return reply;
   }
@@ -347,6 +351,12 @@ public final class ListCommands implements CommandFamily {
       call.propagate(src, fromLeft ? LPOP : RPOP, src);
       call.propagate(dst, toLeft ? LPUSH : RPUSH, dst, element);
     }
+    // Redis pushes (and notifies) before it reports the pop and the emptied source.
+    call.notify(KeyspaceEvents.LIST, toLeft ? "lpush" : "rpush", dst);
+    call.notify(KeyspaceEvents.LIST, fromLeft ? "lpop" : "rpop", src);
+    if (source.isEmpty()) {
+      call.notifyDeleted(src);
+    }
     return Reply.bulk(element);
   }
 
@@ -466,6 +476,7 @@ public final class ListCommands implements CommandFamily {
     }
     list.set(index, call.arg(3));
     call.propagateAsSent();
+    call.notify(KeyspaceEvents.LIST, "lset", key);
     return Reply.OK;
   }
 
@@ -489,6 +500,7 @@ public final class ListCommands implements CommandFamily {
     }
     list.insert(after ? pivot + 1 : pivot, call.arg(4));
     call.propagateAsSent();
+    call.notify(KeyspaceEvents.LIST, "linsert", call.arg(1));
     return Reply.integer(list.size());
   }
 
@@ -508,6 +520,10 @@ public final class ListCommands implements CommandFamily {
         call.database(key).remove(key);
       }
       call.propagateAsSent();
+      call.notify(KeyspaceEvents.LIST, "lrem", key);
+      if (list.isEmpty()) {
+        call.notifyDeleted(key);
+      }
     }
     return Reply.integer(removed);
   }
@@ -549,6 +565,11 @@ public final class ListCommands implements CommandFamily {
         call.database(key).remove(key);
       }
       call.propagateAsSent();
+    }
+    // Redis reports ltrim even when nothing was trimmed.
+    call.notify(KeyspaceEvents.LIST, "ltrim", key);
+    if (list.isEmpty()) {
+      call.notifyDeleted(key);
     }
     return Reply.OK;
   }

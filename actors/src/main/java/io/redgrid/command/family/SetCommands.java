@@ -21,6 +21,7 @@ import io.redgrid.keyspace.Glob;
 import io.redgrid.keyspace.KeyEntry;
 import io.redgrid.keyspace.SetValue;
 import io.redgrid.protocol.Reply;
+import io.redgrid.pubsub.KeyspaceEvents;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,7 +59,15 @@ public final class SetCommands implements CommandFamily {
   private static final String TOO_MANY_NUMKEYS = "ERR Number of keys can't be greater than number of args";
   private static final String NEGATIVE_LIMIT = "ERR LIMIT can't be negative";
 
-  private enum Algebra { INTER, UNION, DIFF }
+  private enum Algebra {
+    INTER("sinterstore"), UNION("sunionstore"), DIFF("sdiffstore");
+
+    final String storeEvent;
+
+    Algebra(String storeEvent) {
+      this.storeEvent = storeEvent;
+    }
+  }
 
   @Override
   public List<CommandSpec> commands() {
@@ -159,6 +168,7 @@ public final class SetCommands implements CommandFamily {
     }
     if (added > 0) {
       call.propagateAsSent();
+      call.notify(KeyspaceEvents.SET, "sadd", key);
     }
     return Reply.integer(added);
   }
@@ -181,6 +191,10 @@ public final class SetCommands implements CommandFamily {
     }
     if (removed > 0) {
       call.propagateAsSent();
+      call.notify(KeyspaceEvents.SET, "srem", key);
+      if (set.isEmpty()) {
+        call.notifyDeleted(key);
+      }
     }
     return Reply.integer(removed);
   }
@@ -235,6 +249,10 @@ public final class SetCommands implements CommandFamily {
         call.delete(key);
       }
       call.propagate(key, SREM, key, member);
+      call.notify(KeyspaceEvents.SET, "spop", key);
+      if (set.isEmpty()) {
+        call.notifyDeleted(key);
+      }
       return Reply.bulk(member);
     }
     long count = Numbers.parseLong(call.arg(2), Errors.NOT_POSITIVE);
@@ -249,6 +267,8 @@ public final class SetCommands implements CommandFamily {
       Reply all = setReply(set);
       call.delete(key);
       call.propagate(key, DEL, key);
+      call.notify(KeyspaceEvents.SET, "spop", key);
+      call.notifyDeleted(key);
       return all;
     }
     ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -257,6 +277,7 @@ public final class SetCommands implements CommandFamily {
       popped.add(set.popRandom(random));
     }
     propagateChunks(call, call.db(), key, SREM, popped, false);
+    call.notify(KeyspaceEvents.SET, "spop", key);
     List<Reply> items = new ArrayList<>(popped.size());
     for (byte[] member : popped) {
       items.add(Reply.bulk(member));
@@ -353,6 +374,13 @@ public final class SetCommands implements CommandFamily {
         call.propagate(target, SADD, target, member);
       }
     }
+    call.notify(KeyspaceEvents.SET, "srem", source);
+    if (from.isEmpty()) {
+      call.notifyDeleted(source);
+    }
+    if (added) {
+      call.notify(KeyspaceEvents.SET, "sadd", target);
+    }
     return Reply.ONE;
   }
 
@@ -360,7 +388,7 @@ public final class SetCommands implements CommandFamily {
 
   /** SINTER / SUNION / SDIFF key [key ...]: a RESP3 set. */
   private Reply algebra(Call call, Algebra op) {
-    SetValue[] sets = lookup(call, 1, call.argc(), false);
+    SetValue[] sets = lookup(call, 1, call.argc());
     if (op == Algebra.INTER) {
       // Redis replies while walking the smallest set, so an intset's order shows through.
       List<Reply> items = new ArrayList<>();
@@ -376,7 +404,7 @@ public final class SetCommands implements CommandFamily {
    */
   private Reply store(Call call, Algebra op) {
     byte[] target = call.arg(1);
-    SetValue[] sets = lookup(call, 2, call.argc(), true);
+    SetValue[] sets = lookup(call, 2, call.argc());
     SetValue result;
     if (op == Algebra.INTER) {
       SetValue intersection = SetValue.empty();
@@ -390,6 +418,7 @@ public final class SetCommands implements CommandFamily {
       if (existed) {
         call.delete(target);
         call.propagate(target, DEL, target);
+        call.notifyDeleted(target);
       }
       return Reply.ZERO;
     }
@@ -398,6 +427,7 @@ public final class SetCommands implements CommandFamily {
       call.propagate(target, DEL, target);
     }
     propagateChunks(call, call.db(), target, SADD, result.members(), false);
+    call.notify(KeyspaceEvents.SET, op.storeEvent, target);
     return Reply.integer(result.size());
   }
 
@@ -423,7 +453,7 @@ public final class SetCommands implements CommandFamily {
         throw new CommandError(Errors.SYNTAX);
       }
     }
-    SetValue[] sets = lookup(call, 2, end, false);
+    SetValue[] sets = lookup(call, 2, end);
     long[] count = {0};
     intersect(sets, limit == 0 ? Long.MAX_VALUE : limit, member -> count[0]++);
     return Reply.integer(count[0]);
@@ -446,10 +476,11 @@ public final class SetCommands implements CommandFamily {
    * The sets at argument positions {@code [from, to)}, null for missing keys; every key is
    * type-checked first, as Redis 7.0 does even after a missing one.
    */
-  private static SetValue[] lookup(Call call, int from, int to, boolean write) {
+  private static SetValue[] lookup(Call call, int from, int to) {
     SetValue[] sets = new SetValue[to - from];
     for (int i = from; i < to; i++) {
-      KeyEntry entry = write ? call.entry(call.arg(i)) : call.read(call.arg(i));
+      // Reads even for the STORE forms: Redis counts their misses and publishes keymiss.
+      KeyEntry entry = call.read(call.arg(i));
       sets[i - from] = asSet(entry);
     }
     return sets;

@@ -18,6 +18,7 @@ import io.redgrid.keyspace.ListValue;
 import io.redgrid.keyspace.SetValue;
 import io.redgrid.keyspace.SortedSetValue;
 import io.redgrid.protocol.Reply;
+import io.redgrid.pubsub.KeyspaceEvents;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -226,11 +227,14 @@ public final class SortCommands implements CommandFamily {
     if (list.isEmpty()) {
       if (call.delete(dst)) {
         call.propagate(dst, StringCommands.DEL, dst);
+        call.notifyDeleted(dst);
       }
       return;
     }
     call.put(dst, list, KeyEntry.NO_EXPIRY);
     ListCommands.recreate(call, call.db(), dst, list, KeyEntry.NO_EXPIRY);
+    // Redis files sortstore under the list class.
+    call.notify(KeyspaceEvents.LIST, "sortstore", dst);
   }
 
   private static int size(Object value) {

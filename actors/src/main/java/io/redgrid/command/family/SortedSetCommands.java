@@ -25,6 +25,7 @@ import io.redgrid.keyspace.KeyEntry;
 import io.redgrid.keyspace.SortedSetValue;
 import io.redgrid.keyspace.SortedSetValue.Node;
 import io.redgrid.protocol.Reply;
+import io.redgrid.pubsub.KeyspaceEvents;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -196,6 +197,14 @@ public final class SortedSetCommands implements CommandFamily {
     }
   }
 
+  /** The type event, then {@code del} if the write emptied (and so deleted) the set, as Redis. */
+  private static void notifyWrite(Call call, String event, byte[] key, SortedSetValue set) {
+    call.notify(KeyspaceEvents.ZSET, event, key);
+    if (set.isEmpty()) {
+      call.notifyDeleted(key);
+    }
+  }
+
   // ---- ZADD / ZINCRBY ------------------------------------------------------------------------
 
   /**
@@ -295,6 +304,9 @@ public final class SortedSetCommands implements CommandFamily {
         }
       }
       propagateIfChanged(call, added + updated);
+      if (added + updated > 0) {
+        call.notify(KeyspaceEvents.ZSET, incr ? "zincr" : "zadd", key);
+      }
     }
     if (incr) {
       return processed > 0 ? Reply.dbl(score) : Reply.NULL;
@@ -326,6 +338,7 @@ public final class SortedSetCommands implements CommandFamily {
     if (removed > 0) {
       deleteIfEmpty(call, key, set);
       call.propagateAsSent();
+      notifyWrite(call, "zrem", key, set);
     }
     return Reply.integer(removed);
   }
@@ -542,6 +555,8 @@ public final class SortedSetCommands implements CommandFamily {
     if (!nodes.isEmpty()) {
       deleteIfEmpty(call, key, set);
       call.propagateAsSent();
+      // The event is the command's name: zremrangebyrank, zremrangebyscore, zremrangebylex.
+      notifyWrite(call, call.spec().name(), key, set);
     }
     return Reply.integer(nodes.size());
   }
@@ -600,6 +615,8 @@ public final class SortedSetCommands implements CommandFamily {
     }
     deleteIfEmpty(call, key, set);
     call.propagate(key, max ? ZPOPMAX : ZPOPMIN, key, Numbers.toBytes(n));
+    // Redis reports zpopmin/zpopmax for ZMPOP and the blocking forms too.
+    notifyWrite(call, max ? "zpopmax" : "zpopmin", key, set);
     return popped;
   }
 
@@ -963,11 +980,14 @@ public final class SortedSetCommands implements CommandFamily {
     if (result.isEmpty()) {
       if (call.delete(destination)) {
         call.propagate(destination, DEL, destination);
+        call.notifyDeleted(destination);
       }
       return;
     }
     call.put(destination, result, KeyEntry.NO_EXPIRY);
     rebuild(call, call.db(), destination, result);
+    // The event is the command's name: zunionstore, zinterstore, zdiffstore, zrangestore.
+    call.notify(KeyspaceEvents.ZSET, call.spec().name(), destination);
   }
 
   /**

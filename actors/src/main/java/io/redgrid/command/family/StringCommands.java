@@ -19,6 +19,7 @@ import io.redgrid.command.ExtendedFloat;
 import io.redgrid.command.Numbers;
 import io.redgrid.keyspace.KeyEntry;
 import io.redgrid.protocol.Reply;
+import io.redgrid.pubsub.KeyspaceEvents;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -180,6 +181,10 @@ public final class StringCommands implements CommandFamily {
     } else {
       call.propagate(key, SET, key, value);
     }
+    call.notify(KeyspaceEvents.STRING, "set", key);
+    if (!keepTtl && expireAt != KeyEntry.NO_EXPIRY) {
+      call.notify(KeyspaceEvents.GENERIC, "expire", key);
+    }
   }
 
   /** GETSET key value: the new value has no TTL. */
@@ -197,6 +202,7 @@ public final class StringCommands implements CommandFamily {
     if (value != null) {
       call.database(key).remove(key);
       call.propagate(key, DEL, key);
+      call.notify(KeyspaceEvents.GENERIC, "del", key);
     }
     return Reply.bulk(value);
   }
@@ -220,12 +226,15 @@ public final class StringCommands implements CommandFamily {
     if (options.absolute && expireAt <= call.now() && !call.replaying()) {
       call.database(key).remove(key);
       call.propagate(key, DEL, key);
+      call.notify(KeyspaceEvents.GENERIC, "del", key);
     } else if (expireAt != KeyEntry.NO_EXPIRY) {
       call.setExpireAt(key, entry, expireAt);
       call.propagate(key, SET, key, value, PXAT, Numbers.toBytes(expireAt));
+      call.notify(KeyspaceEvents.GENERIC, "expire", key);
     } else if (options.persist && entry.hasExpiry()) {
       call.setExpireAt(key, entry, KeyEntry.NO_EXPIRY);
       call.propagate(key, SET, key, value);
+      call.notify(KeyspaceEvents.GENERIC, "persist", key);
     }
     return Reply.bulk(value);
   }
@@ -283,6 +292,7 @@ public final class StringCommands implements CommandFamily {
       call.replace(key, result);
     }
     call.propagateAsSent();
+    call.notify(KeyspaceEvents.STRING, "append", key);
     return Reply.integer(result.length);
   }
 
@@ -348,6 +358,7 @@ public final class StringCommands implements CommandFamily {
       call.replace(key, result);
     }
     call.propagateAsSent();
+    call.notify(KeyspaceEvents.STRING, "setrange", key);
     return Reply.integer(result.length);
   }
 
@@ -384,6 +395,7 @@ public final class StringCommands implements CommandFamily {
       call.replace(key, result);
     }
     call.propagateAsSent();
+    call.notify(KeyspaceEvents.STRING, "incrby", key);
     return Reply.integer(value);
   }
 
@@ -407,6 +419,7 @@ public final class StringCommands implements CommandFamily {
       call.replace(key, result);
     }
     call.propagate(key, SET, key, result, KEEPTTL);
+    call.notify(KeyspaceEvents.STRING, "incrbyfloat", key);
     return Reply.bulk(result);
   }
 
