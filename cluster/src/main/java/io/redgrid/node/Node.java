@@ -167,6 +167,9 @@ public final class Node implements AutoCloseable {
     }
   }
 
+  /** Input read ahead of the command in flight; beyond it the client is not read (backpressure). */
+  private static final long MAX_BUFFERED_INPUT = 64 * 1024;
+
   private static Tcp.ServerBinding bind(ActorSystem<Void> system, NodeContext context, ServerConfig config) {
     String host = firstBindAddress(config.bind());
     var bound = Tcp.get(system).bind(host, config.port())
@@ -187,6 +190,10 @@ public final class Node implements AutoCloseable {
                 inputDone.whenComplete((ok, failure) -> context.blocked().disconnected(session.id()));
                 return notUsed;
               })
+              // Keeps reading (up to a bound) while a command is in flight, so that a client
+              // closing its socket while blocked is noticed: without demand the TCP stage would
+              // not read and never see the end of the stream.
+              .batchWeighted(MAX_BUFFERED_INPUT, chunk -> (long) chunk.size(), chunk -> chunk, ByteString::concat)
               .mapAsync(1, connection::process)
               .to(Sink.ignore());
           Source<ByteString, NotUsed> replies = out.second()
