@@ -307,6 +307,7 @@ final class Connection {
         .server(node)
         .blocked(node.blocked())
         .events(node.keyspaceEvents())
+        .tracking(node.tracking())
         .client(session.id(), false);
   }
 

@@ -124,6 +124,19 @@ public final class ConnectionCommands implements CommandFamily {
                 command("kill").arity(atLeast(3)).flags(ADMIN, NOSCRIPT, LOADING, STALE)
                     .summary("Terminates open connections.").since("2.4.0")
                     .complexity("O(N) where N is the number of client connections").runs(this::kill),
+                command("tracking").arity(atLeast(3)).flags(NOSCRIPT, LOADING, STALE)
+                    .summary("Controls server-assisted client-side caching for the connection.")
+                    .since("6.0.0").complexity("O(1). Some options may introduce additional complexity.")
+                    .runs(ClientTracking::tracking),
+                command("caching").arity(exactly(3)).flags(NOSCRIPT, LOADING, STALE)
+                    .summary("Instructs the server whether to track the keys in the next request.")
+                    .since("6.0.0").complexity("O(1)").runs(ClientTracking::caching),
+                command("getredir").arity(exactly(2)).flags(NOSCRIPT, LOADING, STALE)
+                    .summary("Returns the client ID to which the connection's tracking notifications are redirected.")
+                    .since("6.0.0").complexity("O(1)").runs(ClientTracking::getredir),
+                command("trackinginfo").arity(exactly(2)).flags(NOSCRIPT, LOADING, STALE)
+                    .summary("Returns information about server-assisted client-side caching for the connection.")
+                    .since("6.2.0").complexity("O(1)").runs(ClientTracking::trackingInfo),
                 command("help").arity(exactly(2)).flags(LOADING, STALE)
                     .summary("Returns helpful text about the different subcommands.").since("5.0.0")
                     .complexity("O(1)").runs(call -> help(CLIENT_HELP))));
@@ -164,6 +177,9 @@ public final class ConnectionCommands implements CommandFamily {
   private Reply reset(Call call) {
     if (call.server() != null && call.server().pubsub() != null) {
       call.server().pubsub().removeAll(call.session());
+    }
+    if (call.server() != null && call.server().tracking() != null) {
+      call.server().tracking().disable(call.session().id());
     }
     call.session().reset();
     return RESET;
