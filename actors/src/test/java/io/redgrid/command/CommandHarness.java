@@ -95,7 +95,16 @@ public final class CommandHarness {
     return events;
   }
 
+  /** Client-side caching; REDIRECT targets are looked up in {@link #clients}. */
+  public final io.redgrid.tracking.Tracking tracking = new io.redgrid.tracking.Tracking(
+      id -> clients.stream().filter(c -> c.id() == id).findFirst().orElse(null));
+
   public final ServerContext server = new ServerContext() {
+    @Override
+    public io.redgrid.tracking.Tracking tracking() {
+      return tracking;
+    }
+
     @Override
     public io.redgrid.pubsub.PubSubRegistry pubsub() {
       return pubsub;
@@ -156,6 +165,8 @@ public final class CommandHarness {
         .session(session)
         .server(server)
         .events(keyspaceEvents)
+        .tracking(tracking)
+        .client(session.id(), false)
         .effects((shard, db, command) -> effects[shard].add(new ShardEvent(db, command)));
   }
 
