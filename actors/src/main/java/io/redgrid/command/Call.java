@@ -491,7 +491,7 @@ public final class Call {
     }
     if (tracking != null && !replaying && command.length > 0
         && (equalsIgnoreCase(command[0], "FLUSHALL") || equalsIgnoreCase(command[0], "FLUSHDB"))) {
-      tracking.flush();
+      tracking.flush(client);
     }
   }
 

@@ -150,7 +150,7 @@ public final class Tracking {
       for (long id : readers) {
         Client client = clients.get(id);
         if (client != null && !client.mode.bcast() && !(client.mode.noloop() && id == writer)) {
-          send(client, keyList);
+          send(client, keyList, writer);
         }
       }
     }
@@ -162,15 +162,15 @@ public final class Tracking {
       if (keyList == null) {
         keyList = Reply.array(List.of(Reply.bulk(key)));
       }
-      send(client, keyList);
+      send(client, keyList, writer);
     }
   }
 
   /** FLUSHDB / FLUSHALL: every tracking client is told to drop everything (a null key list). */
-  public void flush() {
+  public void flush(long writer) {
     keys.clear();
     for (Client client : clients.values()) {
-      send(client, Reply.NULL);
+      send(client, Reply.NULL, writer);
     }
   }
 
@@ -196,6 +196,15 @@ public final class Tracking {
       }
     }
     return true;
+  }
+
+  /** The writer's own invalidations follow its reply, as Redis 7.0's tracking_pending_keys. */
+  private void send(Client client, Reply keyList, long writer) {
+    if (client.session.id() == writer) {
+      client.session.afterReply(() -> send(client, keyList));
+    } else {
+      send(client, keyList);
+    }
   }
 
   /** Redis' sendTrackingMessage. */

@@ -151,7 +151,9 @@ public final class CommandHarness {
   }
 
   public Reply run(byte[]... argv) {
-    return table.execute(argv, context());
+    Reply reply = table.execute(argv, context());
+    session.replyWritten(); // like the connection: the client's own invalidations follow its reply
+    return reply;
   }
 
   /** The context {@link #run} uses, for tests that prepare a call themselves (deferrals). */

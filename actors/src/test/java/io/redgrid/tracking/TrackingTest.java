@@ -60,7 +60,7 @@ class TrackingTest {
     t.afterCommand(1, true, false, new byte[][] {b("GET"), b("k")}, new int[] {1});
     t.invalidate(b("k"), 2);
     assertEquals(1, got.size());
-    t.flush();
+    t.flush(0);
     assertEquals(2, got.size());
   }
 }

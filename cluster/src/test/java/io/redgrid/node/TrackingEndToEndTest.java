@@ -116,6 +116,23 @@ class TrackingEndToEndTest {
   }
 
   @Test
+  void ownWritesAreInvalidatedAfterTheReplyAndActiveExpiryInvalidates() throws Exception {
+    try (Raw raw = new Raw()) {
+      hello3(raw);
+      String expected = "+OK\r\n_\r\n+OK\r\n>2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\ns\r\n";
+      assertEquals(expected, raw.call("CLIENT TRACKING ON\r\nGET s\r\nSET s 1\r\n", expected));
+      try (Jedis other = jedis()) {
+        other.psetex("s", 100, "1");
+      }
+      String read = "$1\r\n1\r\n";
+      assertEquals(read, raw.call("GET s\r\n", read));
+      String expired = ">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\ns\r\n";
+      // Nobody reads s again: only the active sweep can send this.
+      assertEquals(expired, raw.read(expired.length()));
+    }
+  }
+
+  @Test
   void resp2ClientRedirectsToASubscriberOfRedisInvalidate() throws Exception {
     try (Raw subscriber = new Raw(); Raw tracked = new Raw(); Jedis other = jedis()) {
       String id = subscriber.call("CLIENT ID\r\n", ":1\r\n");
