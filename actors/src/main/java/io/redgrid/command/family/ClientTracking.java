@@ -181,4 +181,31 @@ final class ClientTracking {
     return Reply.map(List.of(Call.bulk("flags"), Reply.set(flags), Call.bulk("redirect"),
         Reply.integer(redirect), Call.bulk("prefixes"), Reply.array(prefixes)));
   }
+
+  /** CLIENT LIST's flags as Redis orders them: P, then t (tracking), R (broken redirect), B (bcast). */
+  static String flags(Call call, io.redgrid.server.ClientSession session) {
+    StringBuilder flags = new StringBuilder();
+    if (session.subscriptions().active()) {
+      flags.append('P');
+    }
+    Tracking tracking = call.server() == null ? null : call.server().tracking();
+    Tracking.Client client = tracking == null ? null : tracking.client(session.id());
+    if (client != null) {
+      flags.append('t');
+      if (client.brokenRedirect()) {
+        flags.append('R');
+      }
+      if (client.mode().bcast()) {
+        flags.append('B');
+      }
+    }
+    return flags.length() == 0 ? "N" : flags.toString();
+  }
+
+  /** CLIENT LIST's redir: -1 when not tracking. */
+  static long redirect(Call call, io.redgrid.server.ClientSession session) {
+    Tracking tracking = call.server() == null ? null : call.server().tracking();
+    Tracking.Client client = tracking == null ? null : tracking.client(session.id());
+    return client == null ? -1 : client.mode().redirect();
+  }
 }

@@ -37,6 +37,10 @@ public final class ConnectionCommands implements CommandFamily {
 
   private static final List<String> CLIENT_HELP = List.of(
       "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "CACHING (YES|NO)",
+      "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+      "GETREDIR",
+      "    Return the client ID we are redirecting to when tracking is enabled.",
       "GETNAME",
       "    Return the name of the current connection.",
       "ID",
@@ -69,6 +73,11 @@ public final class ConnectionCommands implements CommandFamily {
       "    Set client meta attr. Options are:",
       "    * LIB-NAME: the client lib name.",
       "    * LIB-VER: the client lib version.",
+      "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+      "         [OPTIN] [OPTOUT] [NOLOOP]",
+      "    Control server assisted client side caching.",
+      "TRACKINGINFO",
+      "    Report tracking status for the current connection.",
       "HELP",
       "    Prints this help.");
 
@@ -341,7 +350,7 @@ public final class ConnectionCommands implements CommandFamily {
         + " name=" + client.nameText()
         + " age=" + Math.max(0, (now - client.createdAt()) / 1000)
         + " idle=" + Math.max(0, (now - client.lastInteraction()) / 1000)
-        + " flags=" + (client.subscriptions().active() ? "P" : "N")
+        + " flags=" + ClientTracking.flags(call, client)
         + " db=" + client.db()
         + " sub=" + client.subscriptions().channels()
         + " psub=" + client.subscriptions().patterns()
@@ -351,7 +360,7 @@ public final class ConnectionCommands implements CommandFamily {
         + " multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0"
         + " tot-mem=" + (1024 + argvMem)
         + " events=r cmd=" + client.lastCommand()
-        + " user=default redir=-1 resp=" + client.protocol()
+        + " user=default redir=" + ClientTracking.redirect(call, client) + " resp=" + client.protocol()
         + " lib-name=" + client.libraryName()
         + " lib-ver=" + client.libraryVersion();
   }

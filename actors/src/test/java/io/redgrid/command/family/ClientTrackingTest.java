@@ -78,6 +78,9 @@ class ClientTrackingTest {
     h.clients.add(other);
     assertEquals("OK", h.cli("CLIENT", "TRACKING", "ON", "REDIRECT", "7", "BCAST", "PREFIX", "u:", "NOLOOP"));
     assertEquals("(integer) 7", h.cli("CLIENT", "GETREDIR"));
+    String info = h.cli("CLIENT", "INFO");
+    org.junit.jupiter.api.Assertions.assertTrue(info.contains(" flags=tB "), info);
+    org.junit.jupiter.api.Assertions.assertTrue(info.contains(" redir=7 "), info);
     assertEquals("%3\r\n$5\r\nflags\r\n~3\r\n$2\r\non\r\n$5\r\nbcast\r\n$6\r\nnoloop\r\n"
         + "$8\r\nredirect\r\n:7\r\n$8\r\nprefixes\r\n*1\r\n$2\r\nu:\r\n", h.wire("CLIENT", "TRACKINGINFO"));
     assertEquals("(error) ERR Prefix 'u:x' overlaps with an existing prefix 'u:'. "
@@ -110,6 +113,19 @@ class ClientTrackingTest {
     assertEquals("RESET", h.cli("RESET"));
     assertEquals("(integer) -1", h.cli("CLIENT", "GETREDIR"));
     assertEquals(h.dump(), h.replayed().dump());
+  }
+
+  @Test
+  void aRedirectToAGoneClientIsReportedOnce() {
+    ClientSession other = new ClientSession(7, "a", "b", 0);
+    h.clients.add(other);
+    assertEquals("OK", h.cli("CLIENT", "TRACKING", "ON", "REDIRECT", "7"));
+    h.cli("GET", "k");
+    h.clients.remove(other);
+    h.tracking.invalidate("k".getBytes(StandardCharsets.UTF_8), 0);
+    assertEquals(">2\r\n$21\r\ntracking-redir-broken\r\n:7\r\n", pushed());
+    String info = h.cli("CLIENT", "INFO");
+    org.junit.jupiter.api.Assertions.assertTrue(info.contains(" flags=tR "), info);
   }
 
   @Test
