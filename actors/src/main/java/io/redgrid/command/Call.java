@@ -11,6 +11,7 @@ import io.redgrid.pubsub.KeyspaceEvents;
 import io.redgrid.server.ClientSession;
 import io.redgrid.server.ServerContext;
 import io.redgrid.server.ServerStats;
+import io.redgrid.tracking.Tracking;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -39,6 +40,8 @@ public final class Call {
   private final BlockedClients blocked;
   private final CommandTable table;
   private final KeyspaceEvents events;
+  private final Tracking tracking;
+  private final long client;
   private CompletionStage<?> deferral;
   private BlockRequest blockRequest;
 
@@ -57,6 +60,8 @@ public final class Call {
     this.stats = context.stats;
     this.blocked = context.blocked;
     this.events = context.events;
+    this.tracking = context.tracking;
+    this.client = context.client;
   }
 
   /** Where a call runs: built once per batch by the shard, the coordinator or the connection. */
@@ -74,6 +79,13 @@ public final class Call {
     long client;
     boolean retry;
     KeyspaceEvents events = KeyspaceEvents.NONE;
+    Tracking tracking;
+
+    /** Where reads are remembered and writes invalidate (CLIENT TRACKING); null: no tracking. */
+    public Context tracking(Tracking tracking) {
+      this.tracking = tracking;
+      return this;
+    }
 
     /** Where keyspace notifications go (notify-keyspace-events); {@link KeyspaceEvents#NONE} by default. */
     public Context events(KeyspaceEvents events) {
@@ -264,6 +276,16 @@ public final class Call {
     return stats;
   }
 
+  /** The client running this call (0 for the server itself: replay, expiry). */
+  public long client() {
+    return client;
+  }
+
+  /** Client-side caching of the node, or null where there is none (replay, unit tests). */
+  public Tracking tracking() {
+    return tracking;
+  }
+
   /** Every shard this call holds, in shard order (all of them for whole-keyspace commands). */
   public List<Keyspace> shards() {
     return shards.all();
@@ -327,6 +349,9 @@ public final class Call {
       stats.expiredKeys.increment();
       effects.add(keyspace.shardId(), index, new byte[][] {DEL, key});
       notify(index, KeyspaceEvents.EXPIRED, "expired", key);
+      if (tracking != null) {
+        tracking.invalidate(key, 0);
+      }
       return null;
     }
     return entry;
@@ -464,6 +489,10 @@ public final class Call {
     if (blocked != null) {
       blocked.signalAll();
     }
+    if (tracking != null && !replaying && command.length > 0
+        && (equalsIgnoreCase(command[0], "FLUSHALL") || equalsIgnoreCase(command[0], "FLUSHDB"))) {
+      tracking.flush(client);
+    }
   }
 
   /**
@@ -472,7 +501,8 @@ public final class Call {
    * scripts) without each command remembering to signal; it costs nothing while nobody blocks.
    */
   private void signal(int index, byte[][] command) {
-    if (blocked == null || blocked.count() == 0) {
+    boolean tracked = tracking != null && !replaying && tracking.active();
+    if (!tracked && (blocked == null || blocked.count() == 0)) {
       return;
     }
     CommandSpec written;
@@ -482,7 +512,12 @@ public final class Call {
       return;
     }
     for (int position : written.keys().positions(command)) {
-      blocked.signal(index, command[position]);
+      if (blocked != null && blocked.count() > 0) {
+        blocked.signal(index, command[position]);
+      }
+      if (tracked) {
+        tracking.invalidate(command[position], client);
+      }
     }
   }
 

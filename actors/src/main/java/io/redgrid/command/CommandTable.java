@@ -102,7 +102,21 @@ public final class CommandTable {
       return call.spec().handler().run(call);
     } catch (CommandError e) {
       return Reply.error(e.getMessage());
+    } finally {
+      remember(call);
     }
+  }
+
+  /** CLIENT TRACKING: the keys of a read-only command are remembered for its client. */
+  private static void remember(Call call) {
+    io.redgrid.tracking.Tracking tracking = call.tracking();
+    if (tracking == null || call.client() == 0 || call.replaying() || !tracking.active()) {
+      return;
+    }
+    CommandSpec spec = call.spec();
+    boolean readOnly = spec.has(Flag.READONLY);
+    tracking.afterCommand(call.client(), readOnly, spec.fullName().startsWith("client|"),
+        call.argv(), readOnly ? spec.keys().positions(call.argv()) : new int[0]);
   }
 
   /** Resolves and runs in one go: what tests and journal replay use. */

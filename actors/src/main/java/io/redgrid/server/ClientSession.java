@@ -25,6 +25,7 @@ public final class ClientSession {
   private volatile Runnable killer = () -> {};
   private volatile Consumer<Reply> pushes = push -> {};
   private final Subscriptions subscriptions = new Subscriptions();
+  private final java.util.Queue<Runnable> afterReply = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   public ClientSession(long id, String address, String localAddress, long createdAt) {
     this.id = id;
@@ -135,6 +136,21 @@ public final class ClientSession {
   /** Sends an out-of-band reply (RESP3 push; a plain array in RESP2), after replies written so far. */
   public void push(Reply push) {
     pushes.accept(push);
+  }
+
+  /**
+   * Runs {@code task} once this client's current reply is written: Redis 7.0 sends the
+   * invalidations a client's own command caused after that command's reply.
+   */
+  public void afterReply(Runnable task) {
+    afterReply.add(task);
+  }
+
+  /** Called by the connection after writing a reply (outside its output lock). */
+  public void replyWritten() {
+    for (Runnable task; (task = afterReply.poll()) != null; ) {
+      task.run();
+    }
   }
 
   /** This client's Pub/Sub subscriptions. */

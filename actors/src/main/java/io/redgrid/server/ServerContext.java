@@ -48,4 +48,9 @@ public interface ServerContext {
   default BlockedClients blocked() {
     return null;
   }
+
+  /** Client-side caching (CLIENT TRACKING); null where there is none. */
+  default io.redgrid.tracking.Tracking tracking() {
+    return null;
+  }
 }

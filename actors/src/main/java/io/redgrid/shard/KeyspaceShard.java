@@ -170,10 +170,11 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
         .stats(runtime.stats())
         .blocked(runtime.blocked())
         .events(runtime.events())
+        .tracking(runtime.tracking())
         .effects((shard, db, argv) -> events.add(new ShardEvent(db, argv)));
     for (int i = 0; i < requests.length; i++) {
       ShardMessage.Request request = requests[i];
-      callContext.db(request.db()).protocol(request.protocol());
+      callContext.db(request.db()).protocol(request.protocol()).client(request.client(), request.retry());
       replies[i] = safely(() -> {
         Call call = runtime.table().prepare(request.spec(), request.argv(), callContext);
         Reply reply = runtime.table().run(call);
@@ -245,6 +246,9 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
             runtime.stats().expiredKeys.increment();
             events.add(new ShardEvent(db, new byte[][] {DEL, entry.key()}));
             runtime.events().publish(KeyspaceEvents.EXPIRED, "expired", db, entry.key());
+            if (runtime.tracking() != null) {
+              runtime.tracking().invalidate(entry.key(), 0);
+            }
             expired++;
           }
         }

@@ -22,16 +22,23 @@ public record ShardRuntime(
     ShardDirectory directory,
     IntSupplier hz,
     BlockedClients blocked,
-    KeyspaceEvents events) {
+    KeyspaceEvents events,
+    io.redgrid.tracking.Tracking tracking) {
+
+  public ShardRuntime(CommandTable table, ShardMap shardMap, int databases, Clock clock,
+      ServerStats stats, ShardDirectory directory, IntSupplier hz, BlockedClients blocked,
+      KeyspaceEvents events) {
+    this(table, shardMap, databases, clock, stats, directory, hz, blocked, events, null);
+  }
 
   public ShardRuntime(CommandTable table, ShardMap shardMap, int databases, Clock clock,
       ServerStats stats, ShardDirectory directory, IntSupplier hz, BlockedClients blocked) {
-    this(table, shardMap, databases, clock, stats, directory, hz, blocked, KeyspaceEvents.NONE);
+    this(table, shardMap, databases, clock, stats, directory, hz, blocked, KeyspaceEvents.NONE, null);
   }
 
   /** A runtime whose {@code hz} never changes and where commands never block, for tests. */
   public ShardRuntime(CommandTable table, ShardMap shardMap, int databases, Clock clock,
       ServerStats stats, ShardDirectory directory, int hz) {
-    this(table, shardMap, databases, clock, stats, directory, () -> hz, null, KeyspaceEvents.NONE);
+    this(table, shardMap, databases, clock, stats, directory, () -> hz, null, KeyspaceEvents.NONE, null);
   }
 }

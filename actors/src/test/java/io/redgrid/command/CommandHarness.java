@@ -95,7 +95,16 @@ public final class CommandHarness {
     return events;
   }
 
+  /** Client-side caching; REDIRECT targets are looked up in {@link #clients}. */
+  public final io.redgrid.tracking.Tracking tracking = new io.redgrid.tracking.Tracking(
+      id -> clients.stream().filter(c -> c.id() == id).findFirst().orElse(null));
+
   public final ServerContext server = new ServerContext() {
+    @Override
+    public io.redgrid.tracking.Tracking tracking() {
+      return tracking;
+    }
+
     @Override
     public io.redgrid.pubsub.PubSubRegistry pubsub() {
       return pubsub;
@@ -142,7 +151,9 @@ public final class CommandHarness {
   }
 
   public Reply run(byte[]... argv) {
-    return table.execute(argv, context());
+    Reply reply = table.execute(argv, context());
+    session.replyWritten(); // like the connection: the client's own invalidations follow its reply
+    return reply;
   }
 
   /** The context {@link #run} uses, for tests that prepare a call themselves (deferrals). */
@@ -156,6 +167,8 @@ public final class CommandHarness {
         .session(session)
         .server(server)
         .events(keyspaceEvents)
+        .tracking(tracking)
+        .client(session.id(), false)
         .effects((shard, db, command) -> effects[shard].add(new ShardEvent(db, command)));
   }
 

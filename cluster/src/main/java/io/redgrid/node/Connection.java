@@ -280,6 +280,9 @@ final class Connection {
           .thenComposeAsync(this::replyAndContinue, executor);
     }
     reply(result);
+    // Invalidations of this client's own writes follow the replies (Redis 7.0); within a
+    // pipelined batch they come after the batch's last reply rather than the writer's own.
+    session.replyWritten();
     return drain();
   }
 
@@ -307,6 +310,7 @@ final class Connection {
         .server(node)
         .blocked(node.blocked())
         .events(node.keyspaceEvents())
+        .tracking(node.tracking())
         .client(session.id(), false);
   }
 

@@ -94,8 +94,9 @@ public final class Node implements AutoCloseable {
           keyspaceEvents.configure(config.given("notify-keyspace-events"));
         }
       });
+      io.redgrid.tracking.Tracking tracking = new io.redgrid.tracking.Tracking(id -> null);
       ShardRuntime runtime = new ShardRuntime(table, shardMap, config.databases(), clock, stats,
-          directory, config::hz, blocked, keyspaceEvents);
+          directory, config::hz, blocked, keyspaceEvents, tracking);
       ClusterSharding sharding = ClusterSharding.get(system);
       KeyspaceShard.init(sharding, runtime);
       ShardRouter router = (shard, message) -> {
@@ -107,11 +108,12 @@ public final class Node implements AutoCloseable {
         }
       };
       Coordinator coordinator = new Coordinator(router, shardMap, table, executor);
-      blocked.retrier(waiter -> retry(waiter, router, coordinator, clock, stats, blocked, keyspaceEvents));
+      blocked.retrier(waiter -> retry(waiter, router, coordinator, clock, stats, blocked, keyspaceEvents, tracking));
       NodeContext context = new NodeContext(config, table, shardMap, router, coordinator, executor,
           clock, stats, blocked, shutdown::complete);
       keyspaceEvents.publishTo(context.pubsub());
       context.keyspaceEvents(keyspaceEvents);
+      context.tracking(tracking);
 
       PubSubBridge.start(system, context.pubsub(), cluster.selfMember().uniqueAddress().toString(),
           () -> cluster.state().members().size() > 1);
@@ -228,7 +230,7 @@ public final class Node implements AutoCloseable {
   /** Runs a blocked client's command again the way its connection first ran it. */
   private static CompletionStage<Reply> retry(Waiter waiter, ShardRouter router,
       Coordinator coordinator, Clock clock, ServerStats stats, BlockedClients blocked,
-      KeyspaceEvents keyspaceEvents) {
+      KeyspaceEvents keyspaceEvents, io.redgrid.tracking.Tracking tracking) {
     int[] shards = coordinator.shardsOf(waiter.argv(), waiter.spec().keys().positions(waiter.argv()));
     if (shards.length == 1) {
       CompletableFuture<Reply[]> replies = new CompletableFuture<>();
@@ -238,7 +240,7 @@ public final class Node implements AutoCloseable {
     }
     Call.Context context = new Call.Context().db(waiter.db()).protocol(waiter.protocol())
         .clock(clock).stats(stats).blocked(blocked).client(waiter.clientId(), true)
-        .events(keyspaceEvents);
+        .events(keyspaceEvents).tracking(tracking);
     return coordinator.run(shards, waiter.spec(), waiter.argv(), context);
   }
 

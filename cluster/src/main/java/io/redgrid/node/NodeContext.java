@@ -38,6 +38,7 @@ final class NodeContext implements ServerContext {
   private final PubSubRegistry pubsub = new PubSubRegistry();
   private volatile KeyspaceEvents keyspaceEvents = KeyspaceEvents.NONE;
   private volatile OutputLimits outputLimits = OutputLimits.PUBSUB_DEFAULT;
+  private volatile io.redgrid.tracking.Tracking tracking = new io.redgrid.tracking.Tracking(id -> null);
 
   NodeContext(ServerConfig config, CommandTable table, ShardMap shardMap, ShardRouter router,
       Coordinator coordinator, Executor executor, Clock clock, ServerStats stats,
@@ -65,7 +66,19 @@ final class NodeContext implements ServerContext {
   void disconnect(ClientSession session) {
     blocked.disconnected(session.id());
     pubsub.removeAll(session);
+    tracking.disable(session.id());
     clients.remove(session.id());
+  }
+
+  /** Client-side caching shared with the shards; REDIRECT targets are this node's clients. */
+  void tracking(io.redgrid.tracking.Tracking tracking) {
+    tracking.lookup(clients::get);
+    this.tracking = tracking;
+  }
+
+  @Override
+  public io.redgrid.tracking.Tracking tracking() {
+    return tracking;
   }
 
   @Override

@@ -37,6 +37,10 @@ public final class ConnectionCommands implements CommandFamily {
 
   private static final List<String> CLIENT_HELP = List.of(
       "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "CACHING (YES|NO)",
+      "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+      "GETREDIR",
+      "    Return the client ID we are redirecting to when tracking is enabled.",
       "GETNAME",
       "    Return the name of the current connection.",
       "ID",
@@ -69,6 +73,11 @@ public final class ConnectionCommands implements CommandFamily {
       "    Set client meta attr. Options are:",
       "    * LIB-NAME: the client lib name.",
       "    * LIB-VER: the client lib version.",
+      "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+      "         [OPTIN] [OPTOUT] [NOLOOP]",
+      "    Control server assisted client side caching.",
+      "TRACKINGINFO",
+      "    Report tracking status for the current connection.",
       "HELP",
       "    Prints this help.");
 
@@ -124,6 +133,19 @@ public final class ConnectionCommands implements CommandFamily {
                 command("kill").arity(atLeast(3)).flags(ADMIN, NOSCRIPT, LOADING, STALE)
                     .summary("Terminates open connections.").since("2.4.0")
                     .complexity("O(N) where N is the number of client connections").runs(this::kill),
+                command("tracking").arity(atLeast(3)).flags(NOSCRIPT, LOADING, STALE)
+                    .summary("Controls server-assisted client-side caching for the connection.")
+                    .since("6.0.0").complexity("O(1). Some options may introduce additional complexity.")
+                    .runs(ClientTracking::tracking),
+                command("caching").arity(exactly(3)).flags(NOSCRIPT, LOADING, STALE)
+                    .summary("Instructs the server whether to track the keys in the next request.")
+                    .since("6.0.0").complexity("O(1)").runs(ClientTracking::caching),
+                command("getredir").arity(exactly(2)).flags(NOSCRIPT, LOADING, STALE)
+                    .summary("Returns the client ID to which the connection's tracking notifications are redirected.")
+                    .since("6.0.0").complexity("O(1)").runs(ClientTracking::getredir),
+                command("trackinginfo").arity(exactly(2)).flags(NOSCRIPT, LOADING, STALE)
+                    .summary("Returns information about server-assisted client-side caching for the connection.")
+                    .since("6.2.0").complexity("O(1)").runs(ClientTracking::trackingInfo),
                 command("help").arity(exactly(2)).flags(LOADING, STALE)
                     .summary("Returns helpful text about the different subcommands.").since("5.0.0")
                     .complexity("O(1)").runs(call -> help(CLIENT_HELP))));
@@ -164,6 +186,9 @@ public final class ConnectionCommands implements CommandFamily {
   private Reply reset(Call call) {
     if (call.server() != null && call.server().pubsub() != null) {
       call.server().pubsub().removeAll(call.session());
+    }
+    if (call.server() != null && call.server().tracking() != null) {
+      call.server().tracking().disable(call.session().id());
     }
     call.session().reset();
     return RESET;
@@ -325,7 +350,7 @@ public final class ConnectionCommands implements CommandFamily {
         + " name=" + client.nameText()
         + " age=" + Math.max(0, (now - client.createdAt()) / 1000)
         + " idle=" + Math.max(0, (now - client.lastInteraction()) / 1000)
-        + " flags=" + (client.subscriptions().active() ? "P" : "N")
+        + " flags=" + ClientTracking.flags(call, client)
         + " db=" + client.db()
         + " sub=" + client.subscriptions().channels()
         + " psub=" + client.subscriptions().patterns()
@@ -335,7 +360,7 @@ public final class ConnectionCommands implements CommandFamily {
         + " multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0"
         + " tot-mem=" + (1024 + argvMem)
         + " events=r cmd=" + client.lastCommand()
-        + " user=default redir=-1 resp=" + client.protocol()
+        + " user=default redir=" + ClientTracking.redirect(call, client) + " resp=" + client.protocol()
         + " lib-name=" + client.libraryName()
         + " lib-ver=" + client.libraryVersion();
   }

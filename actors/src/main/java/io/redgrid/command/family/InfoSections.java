@@ -99,7 +99,7 @@ final class InfoSections {
     field(out, "client_recent_max_input_buffer", 0);
     field(out, "client_recent_max_output_buffer", 0);
     field(out, "blocked_clients", server.blocked() == null ? 0 : server.blocked().count());
-    field(out, "tracking_clients", 0);
+    field(out, "tracking_clients", server.tracking() == null ? 0 : server.tracking().clientCount());
     field(out, "clients_in_timeout_table", 0);
   }
 

@@ -1,0 +1,236 @@
+package io.redgrid.tracking;
+
+import io.redgrid.protocol.Reply;
+import io.redgrid.pubsub.Channel;
+import io.redgrid.server.ClientSession;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongFunction;
+
+/**
+ * Redis client-side caching (CLIENT TRACKING): the node's tracking clients and, for the default
+ * mode, which clients read which keys. Keys are tracked by name across databases, as in Redis.
+ * Thread-safe: shards remember reads and send invalidations, connections switch tracking.
+ */
+public final class Tracking {
+  private static final Reply INVALIDATE = Reply.bulk("invalidate");
+  private static final Reply MESSAGE = Reply.bulk("message");
+  private static final Reply CHANNEL = Reply.bulk("__redis__:invalidate");
+  private static final Reply REDIR_BROKEN = Reply.bulk("tracking-redir-broken");
+
+  /** How a client tracks: CLIENT TRACKING ON's options. */
+  public record Mode(long redirect, boolean bcast, boolean optin, boolean optout, boolean noloop) {}
+
+  /** One tracking client; {@code caching} is CLIENT CACHING's answer for its next command. */
+  public static final class Client {
+    final ClientSession session;
+    volatile Mode mode;
+    final List<byte[]> prefixes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    volatile int caching; // 1 = YES, -1 = NO, 0 = not given
+    volatile boolean brokenRedirect;
+
+    Client(ClientSession session, Mode mode) {
+      this.session = session;
+      this.mode = mode;
+    }
+
+    public Mode mode() {
+      return mode;
+    }
+
+    public List<byte[]> prefixes() {
+      return prefixes;
+    }
+
+    public int caching() {
+      return caching;
+    }
+
+    public boolean brokenRedirect() {
+      return brokenRedirect;
+    }
+  }
+
+  private final Map<Long, Client> clients = new ConcurrentHashMap<>();
+  private final Map<Channel, Set<Long>> keys = new ConcurrentHashMap<>();
+  private volatile LongFunction<ClientSession> lookup;
+
+  /** {@code lookup} finds a connected client by id (REDIRECT targets); null if gone. */
+  public Tracking(LongFunction<ClientSession> lookup) {
+    this.lookup = lookup;
+  }
+
+  /** Where REDIRECT targets are looked up (set once the node's client list exists). */
+  public void lookup(LongFunction<ClientSession> lookup) {
+    this.lookup = lookup;
+  }
+
+  /** A connected client by id, or null. */
+  public ClientSession session(long id) {
+    return lookup.apply(id);
+  }
+
+  /** CLIENT TRACKING ON: starts or updates tracking; prefixes add to those given before. */
+  public void enable(ClientSession session, Mode mode, List<byte[]> prefixes) {
+    Client client = clients.computeIfAbsent(session.id(), id -> new Client(session, mode));
+    client.mode = mode;
+    client.brokenRedirect = false;
+    client.prefixes.addAll(prefixes);
+  }
+
+  /** CLIENT TRACKING OFF, RESET, disconnect. Its remembered keys go stale and are dropped lazily. */
+  public void disable(long client) {
+    clients.remove(client);
+  }
+
+  /** The client's tracking state, or null when it does not track. */
+  public Client client(long id) {
+    return clients.get(id);
+  }
+
+  /** Clients with tracking on (INFO's tracking_clients). */
+  public int clientCount() {
+    return clients.size();
+  }
+
+  /** Keys in the default-mode table (INFO's tracking_total_keys). */
+  public int keyCount() {
+    return keys.size();
+  }
+
+  /** The one check on the hot path. */
+  public boolean active() {
+    return !clients.isEmpty();
+  }
+
+  /** CLIENT CACHING YES|NO. */
+  public void caching(long id, boolean yes) {
+    Client client = clients.get(id);
+    if (client != null) {
+      client.caching = yes ? 1 : -1;
+    }
+  }
+
+  /**
+   * After a command of {@code id}: a read-only command's keys are remembered (default mode,
+   * subject to OPTIN/OPTOUT and CLIENT CACHING); the CLIENT CACHING answer is used up unless the
+   * command was itself a CLIENT subcommand, as Redis' resetClient.
+   */
+  public void afterCommand(long id, boolean readOnly, boolean clientCommand, byte[][] argv, int[] positions) {
+    Client client = clients.get(id);
+    if (client == null) {
+      return;
+    }
+    Mode mode = client.mode;
+    if (readOnly && !mode.bcast()) {
+      boolean given = client.caching != 0;
+      if (!(mode.optin() && !given) && !(mode.optout() && given)) {
+        for (int position : positions) {
+          keys.computeIfAbsent(new Channel(argv[position]), k -> ConcurrentHashMap.newKeySet()).add(id);
+        }
+      }
+    }
+    if (!clientCommand) {
+      client.caching = 0;
+    }
+  }
+
+  /** A write (or expiry) of {@code key} by client {@code writer} (0 = the server itself). */
+  public void invalidate(byte[] key, long writer) {
+    if (clients.isEmpty()) {
+      return;
+    }
+    Set<Long> readers = keys.remove(new Channel(key));
+    Reply keyList = null;
+    if (readers != null) {
+      keyList = Reply.array(List.of(Reply.bulk(key)));
+      for (long id : readers) {
+        Client client = clients.get(id);
+        if (client != null && !client.mode.bcast() && !(client.mode.noloop() && id == writer)) {
+          send(client, keyList, writer);
+        }
+      }
+    }
+    for (Client client : clients.values()) {
+      Mode mode = client.mode;
+      if (!mode.bcast() || (mode.noloop() && client.session.id() == writer) || !matches(client, key)) {
+        continue;
+      }
+      if (keyList == null) {
+        keyList = Reply.array(List.of(Reply.bulk(key)));
+      }
+      send(client, keyList, writer);
+    }
+  }
+
+  /** FLUSHDB / FLUSHALL: every tracking client is told to drop everything (a null key list). */
+  public void flush(long writer) {
+    keys.clear();
+    for (Client client : clients.values()) {
+      send(client, Reply.NULL, writer);
+    }
+  }
+
+  private static boolean matches(Client client, byte[] key) {
+    if (client.prefixes.isEmpty()) {
+      return true;
+    }
+    for (byte[] prefix : client.prefixes) {
+      if (startsWith(key, prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static boolean startsWith(byte[] key, byte[] prefix) {
+    if (key.length < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (key[i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The writer's own invalidations follow its reply, as Redis 7.0's tracking_pending_keys. */
+  private void send(Client client, Reply keyList, long writer) {
+    if (client.session.id() == writer) {
+      client.session.afterReply(() -> send(client, keyList));
+    } else {
+      send(client, keyList);
+    }
+  }
+
+  /** Redis' sendTrackingMessage. */
+  private void send(Client client, Reply keyList) {
+    ClientSession target = client.session;
+    long redirect = client.mode.redirect();
+    boolean redirected = redirect > 0;
+    if (redirected) {
+      target = lookup.apply(redirect);
+      if (target == null) {
+        client.brokenRedirect = true;
+        if (client.session.protocol() > 2) {
+          client.session.push(Reply.push(List.of(REDIR_BROKEN, Reply.integer(redirect))));
+        }
+        return;
+      }
+    }
+    if (target.protocol() > 2) {
+      target.push(Reply.push(List.of(INVALIDATE, keyList)));
+    } else if (redirected && target.subscriptions().active()) {
+      target.push(Reply.push(List.of(MESSAGE, CHANNEL, keyList)));
+    }
+  }
+
+  /** A snapshot of the prefixes as a list (CLIENT TRACKINGINFO). */
+  public static List<byte[]> prefixes(Client client) {
+    return new ArrayList<>(client.prefixes);
+  }
+}

@@ -1,0 +1,66 @@
+package io.redgrid.tracking;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.redgrid.protocol.Reply;
+import io.redgrid.server.ClientSession;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TrackingTest {
+  private static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static ClientSession session(long id, List<Reply> pushes) {
+    ClientSession s = new ClientSession(id, "a", "b", 0);
+    s.protocol(3);
+    s.onPush(pushes::add);
+    return s;
+  }
+
+  @Test
+  void defaultModeInvalidatesReadKeysOnceAndHonoursNoloop() {
+    List<Reply> got = new ArrayList<>();
+    ClientSession c = session(1, got);
+    Tracking t = new Tracking(Map.of(1L, c)::get);
+    t.enable(c, new Tracking.Mode(0, false, false, false, false), List.of());
+    t.afterCommand(1, true, false, new byte[][] {b("GET"), b("k")}, new int[] {1});
+    t.invalidate(b("other"), 2);
+    assertEquals(0, got.size());
+    t.invalidate(b("k"), 2);
+    assertEquals(1, got.size());
+    t.invalidate(b("k"), 2);
+    assertEquals(1, got.size(), "forgotten after one invalidation");
+    t.enable(c, new Tracking.Mode(0, false, false, false, true), List.of());
+    t.afterCommand(1, true, false, new byte[][] {b("GET"), b("k")}, new int[] {1});
+    t.invalidate(b("k"), 1);
+    assertEquals(1, got.size(), "noloop");
+  }
+
+  @Test
+  void bcastPrefixesAndOptin() {
+    List<Reply> got = new ArrayList<>();
+    ClientSession c = session(1, got);
+    Tracking t = new Tracking(Map.of(1L, c)::get);
+    t.enable(c, new Tracking.Mode(0, true, false, false, false), List.of(b("user:")));
+    t.invalidate(b("user:1"), 2);
+    t.invalidate(b("item:1"), 2);
+    assertEquals(1, got.size());
+    t.disable(1);
+    got.clear();
+    t.enable(c, new Tracking.Mode(0, false, true, false, false), List.of());
+    t.afterCommand(1, true, false, new byte[][] {b("GET"), b("k")}, new int[] {1});
+    t.invalidate(b("k"), 2);
+    assertEquals(0, got.size(), "optin without CACHING YES tracks nothing");
+    t.caching(1, true);
+    t.afterCommand(1, true, false, new byte[][] {b("GET"), b("k")}, new int[] {1});
+    t.invalidate(b("k"), 2);
+    assertEquals(1, got.size());
+    t.flush(0);
+    assertEquals(2, got.size());
+  }
+}
