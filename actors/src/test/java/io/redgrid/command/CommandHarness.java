@@ -311,4 +311,26 @@ public final class CommandHarness {
     }
     return String.valueOf(value);
   }
+
+  private List<String> marked = List.of();
+
+  /** Remembers the effects recorded so far; {@link #newEffects} lists the ones recorded since. */
+  public void mark() {
+    marked = effects();
+  }
+
+  /** Effects recorded since {@link #mark}, shard by shard as {@link #effects} lists them. */
+  public List<String> newEffects() {
+    List<String> added = new ArrayList<>(effects());
+    for (String old : marked) {
+      added.remove(old);
+    }
+    return added;
+  }
+
+  /** Replaying every recorded effect into an empty keyspace rebuilds exactly this keyspace. */
+  public void assertReplays() {
+    org.junit.jupiter.api.Assertions.assertEquals(dump(), replayed().dump());
+  }
+
 }

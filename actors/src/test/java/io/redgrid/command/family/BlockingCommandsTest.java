@@ -15,10 +15,6 @@ import org.junit.jupiter.api.Test;
 class BlockingCommandsTest {
   private final CommandHarness h = new CommandHarness();
 
-  private void assertReplays() {
-    assertEquals(h.dump(), h.replayed().dump());
-  }
-
   @Test
   void blpopAndBrpopTakeFromTheFirstNonEmptyKey() {
     h.run("RPUSH", "b", "1", "2", "3");
@@ -27,7 +23,7 @@ class BlockingCommandsTest {
     assertEquals("1) \"b\"\n2) \"2\"", h.cli("BLPOP", "b", "0.5"));
     assertEquals("(integer) 0", h.cli("EXISTS", "b"));
     assertEquals(List.of("RPUSH b 1 2 3", "LPOP b", "RPOP b", "LPOP b"), h.effects());
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -78,14 +74,14 @@ class BlockingCommandsTest {
     assertEquals("\"b\"", h.cli("BRPOPLPUSH", src, dst, "0"));
     assertEquals("1) \"b\"\n2) \"a\"", h.cli("LRANGE", dst, "0", "-1"));
     assertEquals("(integer) 0", h.cli("EXISTS", src));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
   void blmpopPopsCountElements() {
     h.run("RPUSH", "l", "1", "2", "3");
     assertEquals("1) \"l\"\n2) 1) \"3\"\n   2) \"2\"", h.cli("BLMPOP", "0", "2", "none", "l", "RIGHT", "COUNT", "2"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -98,6 +94,6 @@ class BlockingCommandsTest {
         h.wire("BZMPOP", "0", "1", "z", "MAX", "COUNT", "5"));
     assertEquals("(integer) 0", h.cli("EXISTS", "z"));
     assertTrue(h.effects().contains("ZPOPMIN z 1"));
-    assertReplays();
+    h.assertReplays();
   }
 }

@@ -47,10 +47,6 @@ class DatabaseCommandsTest {
     return Collections.nCopies(count, line);
   }
 
-  private void assertReplayMatches() {
-    assertEquals(h.dump(), h.replayed().dump());
-  }
-
   // ---- DBSIZE ------------------------------------------------------------------------------
 
   @Test
@@ -98,7 +94,7 @@ class DatabaseCommandsTest {
     h.select(0);
     assertEquals("(integer) 20", h.cli("DBSIZE"));
     assertEquals(times(4, "[db2] FLUSHDB"), newEffects(before));
-    assertReplayMatches();
+    h.assertReplays();
   }
 
   @Test
@@ -109,7 +105,7 @@ class DatabaseCommandsTest {
     h.cli("SET", "later", "x", "EX", "10");
     assertEquals("(integer) 2", h.cli("DBSIZE"));
     assertEquals(List.of("0 a1 = \"again\"", "0 later = \"x\" @" + (h.clock.millis() + 10_000)), h.replayed().dump());
-    assertReplayMatches();
+    h.assertReplays();
   }
 
   // ---- FLUSHALL -----------------------------------------------------------------------------
@@ -136,7 +132,7 @@ class DatabaseCommandsTest {
     }
     assertEquals(times(4, "FLUSHALL"), newEffects(before));
     assertEquals(List.of(), h.dump());
-    assertReplayMatches();
+    h.assertReplays();
   }
 
   @Test
@@ -147,7 +143,7 @@ class DatabaseCommandsTest {
     assertEquals(List.of(), h.dump());
     h.select(0);
     h.cli("SET", "after", "1");
-    assertReplayMatches();
+    h.assertReplays();
   }
 
   @ParameterizedTest
@@ -183,7 +179,7 @@ class DatabaseCommandsTest {
     int shard = h.shardOf("t");
     assertEquals(1, h.keyspace(shard).database(1).volatileCount(), "the sweep index moved with its database");
     assertEquals(0, h.keyspace(shard).database(0).volatileCount());
-    assertReplayMatches();
+    h.assertReplays();
 
     // The moved key still expires: lazily here, through the index by the sweep.
     h.clock.advance(100_001);
@@ -192,7 +188,7 @@ class DatabaseCommandsTest {
     h.cli("SWAPDB", "1", "0");
     assertEquals("\"a-value-4\"", h.cli("GET", "a4"));
     assertEquals("(integer) 20", h.cli("DBSIZE"));
-    assertReplayMatches();
+    h.assertReplays();
   }
 
   @Test
@@ -203,7 +199,7 @@ class DatabaseCommandsTest {
     h.select(15);
     assertEquals("(integer) 20", h.cli("DBSIZE"));
     h.cli("SET", "new", "1");
-    assertReplayMatches();
+    h.assertReplays();
   }
 
   @Test

@@ -33,25 +33,6 @@ class ExpiryCommandsTest {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
-  private List<String> marked = List.of();
-
-  /** Remembers the effects so far; {@link #newEffects} then lists only later ones (the journal stays whole). */
-  private void mark() {
-    marked = h.effects();
-  }
-
-  private List<String> newEffects() {
-    List<String> all = new java.util.ArrayList<>(h.effects());
-    for (String old : marked) {
-      all.remove(old);
-    }
-    return all;
-  }
-
-  private void assertReplayMatches() {
-    assertEquals(h.dump(), h.replayed().dump());
-  }
-
   // ---- setting a time to live ------------------------------------------------------------
 
   @Test
@@ -62,44 +43,44 @@ class ExpiryCommandsTest {
     assertEquals("(integer) 100000", h.cli("PTTL", "k"));
     assertEquals(start + 100_000, raw("k").expireAt());
     assertEquals(List.of("SET k v", "PEXPIREAT k " + (start + 100_000)), h.effects());
-    assertReplayMatches();
+    h.assertReplays();
   }
 
   @Test
   void pexpireExpireatAndPexpireatAllPropagateAsPexpireat() {
     h.cli("MSET", "a", "1", "b", "2", "c", "3");
-    mark();
+    h.mark();
     assertEquals("(integer) 1", h.cli("PEXPIRE", "a", "1500"));
     assertEquals("(integer) 1", h.cli("EXPIREAT", "b", "4000000000"));
     assertEquals("(integer) 1", h.cli("PEXPIREAT", "c", "4000000000123"));
     assertEquals(start + 1500, raw("a").expireAt());
     assertEquals(4_000_000_000_000L, raw("b").expireAt());
     assertEquals(4_000_000_000_123L, raw("c").expireAt());
-    assertTrue(newEffects().containsAll(List.of(
+    assertTrue(h.newEffects().containsAll(List.of(
         "PEXPIREAT a " + (start + 1500), "PEXPIREAT b 4000000000000", "PEXPIREAT c 4000000000123")));
-    assertEquals(3, newEffects().size());
-    assertReplayMatches();
+    assertEquals(3, h.newEffects().size());
+    h.assertReplays();
   }
 
   @Test
   void theOptionsAreNotPropagatedBecauseTheOutcomeIsAlreadyDecided() {
     h.cli("SET", "k", "v", "EX", "100");
-    mark();
+    h.mark();
     assertEquals("(integer) 1", h.cli("EXPIRE", "k", "200", "xx", "GT"));
-    assertEquals(List.of("PEXPIREAT k " + (start + 200_000)), newEffects());
-    assertReplayMatches();
+    assertEquals(List.of("PEXPIREAT k " + (start + 200_000)), h.newEffects());
+    h.assertReplays();
   }
 
   @Test
   void theEffectIsRecordedInTheSelectedDatabase() {
     h.select(3);
     h.cli("SET", "k", "v");
-    mark();
+    h.mark();
     assertEquals("(integer) 1", h.cli("EXPIRE", "k", "10"));
-    assertEquals(List.of("[db3] PEXPIREAT k " + (start + 10_000)), newEffects());
+    assertEquals(List.of("[db3] PEXPIREAT k " + (start + 10_000)), h.newEffects());
     h.select(0);
     assertEquals("(integer) -2", h.cli("TTL", "k"));
-    assertReplayMatches();
+    h.assertReplays();
   }
 
   @Test
@@ -121,7 +102,7 @@ class ExpiryCommandsTest {
     h.cli("EXPIRE", "k", "50");
     assertEquals("(integer) 50", h.cli("TTL", "k"));
     assertEquals(1, rawDatabase("k", 0).volatileCount());
-    assertReplayMatches();
+    h.assertReplays();
   }
 
   // ---- a time in the past deletes ----------------------------------------------------------
@@ -135,15 +116,15 @@ class ExpiryCommandsTest {
   void aTimeNowOrInThePastDeletesTheKeyAndPropagatesDel(String command, String time) {
     h.cli("SET", "k", "v", "EX", "100");
     h.cli("SET", "other", "v", "EX", "100");
-    mark();
+    h.mark();
     assertEquals("(integer) 1", h.cli(command, "k", time));
     assertEquals("(integer) 0", h.cli("EXISTS", "k"));
     assertNull(raw("k"));
     assertEquals(0, rawDatabase("k", 0).volatileCount() - (h.shardOf("k") == h.shardOf("other") ? 1 : 0),
         "the deleted key left the volatile index");
-    assertEquals(List.of("DEL k"), newEffects());
+    assertEquals(List.of("DEL k"), h.newEffects());
     assertEquals(0, h.stats.expiredKeys.sum(), "Redis counts this as a DEL, not as an expiry");
-    assertReplayMatches();
+    h.assertReplays();
   }
 
   @Test
@@ -152,7 +133,7 @@ class ExpiryCommandsTest {
     assertEquals("(integer) 1", h.cli("PEXPIREAT", "k", String.valueOf(start + 1)));
     assertEquals("(integer) 1", h.cli("PTTL", "k"));
     assertEquals(List.of("SET k v", "PEXPIREAT k " + (start + 1)), h.effects());
-    assertReplayMatches();
+    h.assertReplays();
   }
 
   // ---- overflow, integers and options ---------------------------------------------------------
@@ -184,7 +165,7 @@ class ExpiryCommandsTest {
     assertEquals(9_223_372_036_854_775_000L, raw("k").expireAt());
     assertEquals("(integer) 1", h.cli("PEXPIREAT", "k", "9223372036854775807"));
     assertEquals(Long.MAX_VALUE, raw("k").expireAt());
-    assertReplayMatches();
+    h.assertReplays();
   }
 
   @Test
@@ -234,13 +215,13 @@ class ExpiryCommandsTest {
       "10, ERR Unsupported option 10"})
   void incompatibleOrUnknownOptionsAreRejected(String options, String error) {
     h.cli("SET", "k", "v", "EX", "100");
-    mark();
+    h.mark();
     for (String command : new String[] {"EXPIRE", "PEXPIRE", "EXPIREAT", "PEXPIREAT"}) {
       String[] args = (command + " k 4000000000 " + options).split(" ");
       assertEquals("(error) " + error, h.cli(args));
     }
     assertEquals("(integer) 100", h.cli("TTL", "k"));
-    assertEquals(List.of(), newEffects());
+    assertEquals(List.of(), h.newEffects());
   }
 
   @Test
@@ -287,18 +268,18 @@ class ExpiryCommandsTest {
     if (!ttl.equals("none")) {
       h.cli("EXPIRE", "k", ttl);
     }
-    mark();
+    h.mark();
     String line = "EXPIRE k " + seconds + (options.isEmpty() ? "" : " " + options);
     assertEquals("(integer) " + reply, h.cli(line.split(" ")));
     assertEquals("(integer) " + ttlAfter, h.cli("TTL", "k"));
     if (reply == 0) {
-      assertEquals(List.of(), newEffects());
+      assertEquals(List.of(), h.newEffects());
     } else if (ttlAfter == -2) {
-      assertEquals(List.of("DEL k"), newEffects());
+      assertEquals(List.of("DEL k"), h.newEffects());
     } else {
-      assertEquals(List.of("PEXPIREAT k " + (start + seconds * 1000)), newEffects());
+      assertEquals(List.of("PEXPIREAT k " + (start + seconds * 1000)), h.newEffects());
     }
-    assertReplayMatches();
+    h.assertReplays();
   }
 
   @Test
@@ -312,7 +293,7 @@ class ExpiryCommandsTest {
     assertEquals("(integer) 0", h.cli("EXPIREAT", "k", "4000000000", "GT"));
     assertEquals("(integer) 1", h.cli("EXPIREAT", "k", "4000000000", "LT"));
     assertEquals("(integer) 4000000000000", h.cli("PEXPIRETIME", "k"));
-    assertReplayMatches();
+    h.assertReplays();
   }
 
   // ---- reading the time to live ---------------------------------------------------------------
@@ -362,7 +343,7 @@ class ExpiryCommandsTest {
     assertEquals("(integer) -2", h.cli("PTTL", "k"));
     assertEquals(List.of("SET k v", "PEXPIREAT k " + (start + 10_000), "DEL k"), h.effects());
     assertEquals(1, h.stats.expiredKeys.sum());
-    assertReplayMatches();
+    h.assertReplays();
   }
 
   @Test
@@ -382,7 +363,7 @@ class ExpiryCommandsTest {
       h.cli("PEXPIRE", key, "100");
     }
     h.clock.advance(101);
-    mark();
+    h.mark();
     assertEquals("(nil)", h.cli("GET", "a"));
     assertEquals("(integer) -2", h.cli("TTL", "b"));
     assertEquals("(integer) 0", h.cli("EXPIRE", "c", "100"));
@@ -390,10 +371,10 @@ class ExpiryCommandsTest {
     assertEquals("(integer) -2", h.cli("PEXPIRETIME", "e"));
     assertEquals("(integer) 0", h.cli("EXISTS", "f"));
     assertEquals(List.of("DEL a", "DEL b", "DEL c", "DEL d", "DEL e", "DEL f"),
-        newEffects().stream().sorted().toList());
+        h.newEffects().stream().sorted().toList());
     assertEquals(6, h.stats.expiredKeys.sum());
     assertEquals(List.of(), h.dump());
-    assertReplayMatches();
+    h.assertReplays();
   }
 
   @Test
@@ -418,19 +399,19 @@ class ExpiryCommandsTest {
   void persistRemovesTheTtlAndPropagatesOnlyWhenItChangedSomething() {
     h.cli("SET", "k", "v");
     h.cli("SET", "t", "v", "EX", "100");
-    mark();
+    h.mark();
     assertEquals("(integer) 0", h.cli("PERSIST", "nokey"));
     assertEquals("(integer) 0", h.cli("PERSIST", "k"));
-    assertEquals(List.of(), newEffects());
+    assertEquals(List.of(), h.newEffects());
     assertEquals("(integer) 1", h.cli("PERSIST", "t"));
     assertEquals("(integer) -1", h.cli("TTL", "t"));
     assertEquals(0, rawDatabase("t", 0).volatileCount(), "the active sweep must no longer see it");
-    assertEquals(List.of("PERSIST t"), newEffects());
+    assertEquals(List.of("PERSIST t"), h.newEffects());
     assertEquals("(integer) 0", h.cli("PERSIST", "t"));
-    assertEquals(List.of("PERSIST t"), newEffects());
+    assertEquals(List.of("PERSIST t"), h.newEffects());
     h.clock.advance(200_000);
     assertEquals("\"v\"", h.cli("GET", "t"));
-    assertReplayMatches();
+    h.assertReplays();
   }
 
   // ---- replaying the journal ---------------------------------------------------------------
@@ -461,7 +442,7 @@ class ExpiryCommandsTest {
     assertEquals(List.of("SET k v", "SET kept v", "PEXPIREAT k " + (start + 1000), "PEXPIREAT kept " + (start + 5000),
         "DEL k").stream().sorted().toList(), h.effects().stream().sorted().toList());
     assertEquals(List.of("0 kept = \"v\" @" + (start + 5000)), h.replayed().dump());
-    assertReplayMatches();
+    h.assertReplays();
   }
 
   @Test

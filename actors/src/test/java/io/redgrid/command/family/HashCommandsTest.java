@@ -31,26 +31,6 @@ class HashCommandsTest {
 
   private final CommandHarness h = new CommandHarness();
 
-  private void assertReplays() {
-    assertEquals(h.dump(), h.replayed().dump());
-  }
-
-  private List<String> marked = List.of();
-
-  /** Remembers the effects so far; {@link #newEffects} lists those recorded since. */
-  private void mark() {
-    marked = h.effects();
-  }
-
-  /** Effects are listed shard by shard, each shard's old effects a prefix of its list: drop those. */
-  private List<String> newEffects() {
-    List<String> fresh = new ArrayList<>(h.effects());
-    for (String old : marked) {
-      fresh.remove(old);
-    }
-    return fresh;
-  }
-
   private KeyEntry entry(String key) {
     return h.keyspace(h.shardOf(key)).database(h.session.db()).get(bytes(key));
   }
@@ -170,7 +150,7 @@ class HashCommandsTest {
     assertEquals("1) \"a\"\n2) \"10\"\n3) \"b\"\n4) \"21\"\n5) \"c\"\n6) \"3\"\n7) \"d\"\n8) \"4\"",
         h.cli("HGETALL", "h"));
     assertEquals(List.of("HSET h a 1 b 2 c 3", "HSET h a 10 d 4", "HSET h b 20 b 21"), h.effects());
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -187,7 +167,7 @@ class HashCommandsTest {
     assertEquals("OK", h.cli("hmset", "h", "a", "3"));
     assertEquals("1) \"3\"\n2) \"2\"\n3) (nil)", h.cli("HMGET", "h", "a", "b", "c"));
     assertEquals(List.of("HMSET h a 1 b 2", "hmset h a 3"), h.effects());
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -197,7 +177,7 @@ class HashCommandsTest {
     assertEquals("(integer) 1", h.cli("hsetnx", "h", "b", "3"));
     assertEquals("\"1\"", h.cli("HGET", "h", "a"));
     assertEquals(List.of("HSET h a 1", "HSET h b 3"), h.effects());
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -207,13 +187,13 @@ class HashCommandsTest {
     long expireAt = h.clock.millis() + 1000;
     h.run("HSET", "h", "b", "2");
     assertEquals(expireAt, entry("h").expireAt());
-    assertReplays();
+    h.assertReplays();
     h.clock.advance(1001);
     assertEquals("(integer) 1", h.cli("HSET", "h", "c", "3"));
     assertEquals("1) \"c\"\n2) \"3\"", h.cli("HGETALL", "h"));
     assertEquals(KeyEntry.NO_EXPIRY, entry("h").expireAt());
     assertTrue(h.effects().contains("DEL h"));
-    assertReplays();
+    h.assertReplays();
   }
 
   // ---- reads -------------------------------------------------------------------------------
@@ -280,18 +260,18 @@ class HashCommandsTest {
   @Test
   void hdelCountsAndDeletesTheEmptiedKey() {
     h.run("HSET", "h", "a", "1", "b", "2", "c", "3");
-    mark();
+    h.mark();
     assertEquals("(integer) 0", h.cli("HDEL", "h", "x", "y"));
     assertEquals("(integer) 0", h.cli("HDEL", "missing", "a"));
-    assertEquals(List.of(), newEffects(), "nothing deleted, nothing recorded");
+    assertEquals(List.of(), h.newEffects(), "nothing deleted, nothing recorded");
     assertEquals("(integer) 1", h.cli("HDEL", "h", "a", "a", "x"));
     assertEquals("1) \"b\"\n2) \"2\"\n3) \"c\"\n4) \"3\"", h.cli("HGETALL", "h"));
-    assertReplays();
+    h.assertReplays();
     assertEquals("(integer) 2", h.cli("HDEL", "h", "c", "b", "zz"));
     assertEquals("(integer) 0", h.cli("EXISTS", "h"));
     assertNull(entry("h"));
-    assertEquals(List.of("HDEL h a a x", "HDEL h c b zz"), newEffects());
-    assertReplays();
+    assertEquals(List.of("HDEL h a a x", "HDEL h c b zz"), h.newEffects());
+    h.assertReplays();
     assertEquals(List.of(), h.replayed().dump());
   }
 
@@ -301,7 +281,7 @@ class HashCommandsTest {
     h.run("EXPIRE", "h", "100");
     assertEquals("(integer) 1", h.cli("HDEL", "h", "a"));
     assertEquals(0, h.keyspace(h.shardOf("h")).database(0).volatileCount());
-    assertReplays();
+    h.assertReplays();
   }
 
   // ---- HINCRBY / HINCRBYFLOAT --------------------------------------------------------------
@@ -323,7 +303,7 @@ class HashCommandsTest {
     assertEquals(List.of("HINCRBY h n 5", "HINCRBY h n -8",
         "HSET h s abc sp  1 big 9223372036854775807 neg -9223372036854775808",
         "HINCRBY h neg 9223372036854775807", "HINCRBY h big -9223372036854775807"), h.effects());
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -349,13 +329,13 @@ class HashCommandsTest {
     assertEquals("\"7.25\"", h.cli("HINCRBYFLOAT", "h", "i", ".25"));
     assertEquals(List.of("HSET h f 10.5", "HSET h f 10.6", "HSET h z 0.1", "HSET h z 0.3", "HSET h e 5000",
         "HSET h e 4800", "HSET h hex 0x10 i 7", "HSET h hex 17", "HSET h i 7.25"), h.effects());
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
   void hincrbyfloatErrors() {
     h.run("HSET", "h", "s", "abc", "empty", "", "sp", " 1", "inf", "inf");
-    mark();
+    h.mark();
     assertEquals("(error) ERR hash value is not a float", h.cli("HINCRBYFLOAT", "h", "s", "1"));
     assertEquals("(error) ERR hash value is not a float", h.cli("HINCRBYFLOAT", "h", "empty", "1"));
     assertEquals("(error) ERR hash value is not a float", h.cli("HINCRBYFLOAT", "h", "sp", "1"));
@@ -367,11 +347,11 @@ class HashCommandsTest {
     assertEquals(NOT_FLOAT, h.cli("HINCRBYFLOAT", "h", "x", ""));
     assertEquals("(error) ERR value is NaN or Infinity", h.cli("HINCRBYFLOAT", "missing", "x", "inf"));
     assertEquals("(integer) 0", h.cli("EXISTS", "missing"));
-    assertEquals(List.of(), newEffects());
+    assertEquals(List.of(), h.newEffects());
     h.run("HINCRBYFLOAT", "h", "y", "1e4932");
     assertEquals("(error) ERR increment would produce NaN or Infinity", h.cli("HINCRBYFLOAT", "h", "y", "1e4932"));
-    assertEquals(1, newEffects().size());
-    assertReplays();
+    assertEquals(1, h.newEffects().size());
+    h.assertReplays();
   }
 
   // ---- HRANDFIELD --------------------------------------------------------------------------
@@ -577,7 +557,7 @@ class HashCommandsTest {
     assertEquals("\"listpack\"", encoding("n"), "HSETNX converts only when it sets");
     assertEquals("(integer) 1", h.cli("HSETNX", "n", "b", v65));
     assertEquals("\"hashtable\"", encoding("n"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -592,7 +572,7 @@ class HashCommandsTest {
     h.run("HDEL", "h", "x", "y", "z");
     assertEquals("\"hashtable\"", encoding("h"));
     assertEquals("(integer) 1", h.cli("OBJECT", "REFCOUNT", "h"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -639,9 +619,9 @@ class HashCommandsTest {
     long expireAt = h.clock.millis() + 5000;
     h.run("PEXPIREAT", src, String.valueOf(expireAt));
     h.run("SET", dst, "old");
-    mark();
+    h.mark();
     assertEquals("OK", h.cli("RENAME", src, dst));
-    List<String> effects = newEffects();
+    List<String> effects = h.newEffects();
     assertEquals("DEL " + src, effects.get(0));
     assertEquals("DEL " + dst, effects.get(1));
     assertTrue(effects.get(2).startsWith("HSET " + dst + " f1 1 f2 2 "));
@@ -652,7 +632,7 @@ class HashCommandsTest {
     assertEquals(6, effects.size());
     assertEquals("(integer) 300", h.cli("HLEN", dst));
     assertEquals("\"listpack\"", encoding(dst));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -666,12 +646,12 @@ class HashCommandsTest {
     assertEquals("\"1\"", h.cli("HGET", src, "f"));
     assertEquals("\"2\"", h.cli("HGET", dst, "f"));
     assertTrue(h.effects().contains("DEL " + dst));
-    assertReplays();
+    h.assertReplays();
     String sameShard = "{" + src + "}copy";
     assertEquals("(integer) 1", h.cli("COPY", src, sameShard));
     assertTrue(h.effects().contains("COPY " + src + " " + sameShard));
     assertEquals("\"hashtable\"", encoding(sameShard));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -679,10 +659,10 @@ class HashCommandsTest {
     h.run("HSET", "h", "a", "1");
     h.run("PEXPIRE", "h", "10");
     h.clock.advance(11);
-    mark();
+    h.mark();
     assertEquals("(nil)", h.cli("HGET", "h", "a"));
-    assertEquals(List.of("DEL h"), newEffects());
+    assertEquals(List.of("DEL h"), h.newEffects());
     assertNull(hash("h"));
-    assertReplays();
+    h.assertReplays();
   }
 }

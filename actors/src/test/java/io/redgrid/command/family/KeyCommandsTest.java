@@ -33,26 +33,6 @@ class KeyCommandsTest {
     }
   }
 
-  private List<String> marked = List.of();
-
-  /** Remembers the effects so far; {@link #newEffects} lists those recorded since. */
-  private void mark() {
-    marked = h.effects();
-  }
-
-  /** Effects recorded since {@link #mark}, in shard order (each shard's are appended in order). */
-  private List<String> newEffects() {
-    List<String> added = new ArrayList<>(h.effects());
-    for (String old : marked) {
-      added.remove(old);
-    }
-    return added;
-  }
-
-  private void assertReplays() {
-    assertEquals(h.dump(), h.replayed().dump());
-  }
-
   private long hits() {
     return h.stats.keyspaceHits.sum();
   }
@@ -66,24 +46,24 @@ class KeyCommandsTest {
   @Test
   void delCountsOnlyRemovedKeysAndPropagatesEach() {
     h.run("MSET", "a", "1", "b", "2", "c", "3");
-    mark();
+    h.mark();
     assertEquals("(integer) 2", h.cli("DEL", "a", "b", "b", "missing"));
     assertEquals("(integer) 0", h.cli("DEL", "a"));
-    assertEquals(new TreeSet<>(List.of("DEL a", "DEL b")), new TreeSet<>(newEffects()));
+    assertEquals(new TreeSet<>(List.of("DEL a", "DEL b")), new TreeSet<>(h.newEffects()));
     assertEquals("(error) ERR wrong number of arguments for 'del' command", h.cli("DEL"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
   void unlinkIsDelPropagatedAsUnlink() {
     h.run("MSET", "a", "1", "b", "2");
-    mark();
+    h.mark();
     assertEquals("(integer) 2", h.cli("UNLINK", "a", "b", "b", "c"));
     assertEquals("(nil)", h.cli("GET", "a"));
     assertEquals("(nil)", h.cli("GET", "b"));
-    assertEquals(new TreeSet<>(List.of("UNLINK a", "UNLINK b")), new TreeSet<>(newEffects()));
+    assertEquals(new TreeSet<>(List.of("UNLINK a", "UNLINK b")), new TreeSet<>(h.newEffects()));
     assertEquals("(error) ERR wrong number of arguments for 'unlink' command", h.cli("UNLINK"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -123,12 +103,12 @@ class KeyCommandsTest {
     h.run("SET", "a", "1", "PX", "100");
     h.run("SET", "b", "1");
     h.clock.advance(100 + 1);
-    mark();
+    h.mark();
     assertEquals("(integer) 1", h.cli("EXISTS", "a", "b"));
     assertEquals("none", h.cli("TYPE", "a"));
     assertEquals("(integer) 0", h.cli("TOUCH", "a"));
-    assertEquals(List.of("DEL a"), newEffects());
-    assertReplays();
+    assertEquals(List.of("DEL a"), h.newEffects());
+    h.assertReplays();
   }
 
   // ---- KEYS -------------------------------------------------------------------------------
@@ -146,14 +126,14 @@ class KeyCommandsTest {
     }
     assertEquals(4, shards.size());
     h.clock.advance(10 + 1);
-    mark();
+    h.mark();
     assertEquals(40, names(h.run("KEYS", "user:*")).size());
     assertEquals(41, names(h.run("KEYS", "*")).size());
     assertEquals(Set.of("user:1", "user:10", "user:11", "user:12", "user:13", "user:14", "user:15",
         "user:16", "user:17", "user:18", "user:19"), new HashSet<>(names(h.run("KEYS", "user:1*"))));
     assertEquals(Set.of("user:3", "user:5"), new HashSet<>(names(h.run("KEYS", "user:[35]"))));
     assertEquals("(empty array)", h.cli("KEYS", "nothing*"));
-    assertEquals(List.of(), newEffects(), "KEYS deletes nothing, like Redis 7.0");
+    assertEquals(List.of(), h.newEffects(), "KEYS deletes nothing, like Redis 7.0");
     assertEquals("(error) ERR wrong number of arguments for 'keys' command", h.cli("KEYS"));
   }
 
@@ -299,14 +279,14 @@ class KeyCommandsTest {
       h.run("SET", "temp" + i, "v", "PX", "50");
     }
     h.clock.advance(50 + 1);
-    mark();
+    h.mark();
     List<String> keys = scanAll("COUNT", "4");
     assertEquals(30, keys.size());
     assertTrue(keys.stream().allMatch(k -> k.startsWith("live")));
-    assertEquals(30, newEffects().size());
-    assertTrue(newEffects().stream().allMatch(e -> e.startsWith("DEL temp")));
+    assertEquals(30, h.newEffects().size());
+    assertTrue(h.newEffects().stream().allMatch(e -> e.startsWith("DEL temp")));
     assertEquals("(integer) 0", h.cli("EXISTS", "temp0"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -389,7 +369,7 @@ class KeyCommandsTest {
     }
     h.run("SET", "live", "v");
     h.clock.advance(10 + 1);
-    mark();
+    h.mark();
     for (int i = 0; i < 20; i++) {
       assertEquals("\"live\"", h.cli("RANDOMKEY"));
     }
@@ -398,12 +378,12 @@ class KeyCommandsTest {
       h.run("SET", "u" + i, "v", "PX", "10");
     }
     h.clock.advance(10 + 1);
-    mark();
+    h.mark();
     assertEquals("(nil)", h.cli("RANDOMKEY"));
     assertEquals("(empty array)", h.cli("KEYS", "*"));
-    assertEquals(20, newEffects().size());
-    assertTrue(newEffects().stream().allMatch(e -> e.startsWith("DEL u")));
-    assertReplays();
+    assertEquals(20, h.newEffects().size());
+    assertTrue(h.newEffects().stream().allMatch(e -> e.startsWith("DEL u")));
+    h.assertReplays();
   }
 
   // ---- RENAME / RENAMENX ------------------------------------------------------------------
@@ -412,13 +392,13 @@ class KeyCommandsTest {
   void renameSameShardKeepsTtlAndPropagatesAsSent() {
     h.run("SET", "{t}a", "1", "PX", "5000");
     h.run("SET", "{t}b", "old");
-    mark();
+    h.mark();
     assertEquals("OK", h.cli("RENAME", "{t}a", "{t}b"));
     assertEquals("\"1\"", h.cli("GET", "{t}b"));
     assertEquals("(nil)", h.cli("GET", "{t}a"));
-    assertEquals(List.of("RENAME {t}a {t}b"), newEffects());
+    assertEquals(List.of("RENAME {t}a {t}b"), h.newEffects());
     assertTrue(h.dump().contains("0 {t}b = \"1\" @" + (h.clock.millis() + 5000)));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -429,34 +409,34 @@ class KeyCommandsTest {
     long expireAt = h.clock.millis() + 5000;
     h.run("SET", src, "hello", "PXAT", Long.toString(expireAt));
     h.run("SET", dst, "old", "PX", "99999");
-    mark();
+    h.mark();
     assertEquals("OK", h.cli("RENAME", src, dst));
     assertEquals("\"hello\"", h.cli("GET", dst));
     assertEquals("(integer) 0", h.cli("EXISTS", src));
-    assertEquals(List.of("DEL " + src, "SET " + dst + " hello PXAT " + expireAt), newEffects());
+    assertEquals(List.of("DEL " + src, "SET " + dst + " hello PXAT " + expireAt), h.newEffects());
     assertTrue(h.dump().contains("0 " + dst + " = \"hello\" @" + expireAt));
     assertEquals(1, h.keyspace(3).database(0).volatileCount());
     assertEquals(0, h.keyspace(0).database(0).volatileCount());
-    assertReplays();
+    h.assertReplays();
 
     // without a TTL the destination loses its own TTL
-    mark();
+    h.mark();
     h.run("SET", plain, "p");
     assertEquals("OK", h.cli("RENAME", plain, dst));
     assertEquals("(integer) 0", h.cli("EXISTS", plain));
     assertTrue(h.dump().contains("0 " + dst + " = \"p\""));
-    assertTrue(newEffects().contains("SET " + dst + " p"));
-    assertTrue(newEffects().contains("DEL " + plain));
-    assertReplays();
+    assertTrue(h.newEffects().contains("SET " + dst + " p"));
+    assertTrue(h.newEffects().contains("DEL " + plain));
+    h.assertReplays();
   }
 
   @Test
   void renameErrorsAndSameKey() {
     h.run("SET", "a", "1", "PX", "1000");
-    mark();
+    h.mark();
     assertEquals("OK", h.cli("RENAME", "a", "a"));
     assertEquals("(integer) 0", h.cli("RENAMENX", "a", "a"));
-    assertEquals(List.of(), newEffects(), "renaming a key to itself changes nothing");
+    assertEquals(List.of(), h.newEffects(), "renaming a key to itself changes nothing");
     assertEquals(List.of("0 a = \"1\" @" + (h.clock.millis() + 1000)), h.dump());
     assertEquals("(error) ERR no such key", h.cli("RENAME", "missing", "a"));
     assertEquals("(error) ERR no such key", h.cli("RENAME", "missing", "missing"));
@@ -466,7 +446,7 @@ class KeyCommandsTest {
         h.cli("RENAMENX", "a", "b", "c"));
     h.clock.advance(1000 + 1);
     assertEquals("(error) ERR no such key", h.cli("RENAME", "a", "b"));
-    assertEquals(List.of("DEL a"), newEffects());
+    assertEquals(List.of("DEL a"), h.newEffects());
   }
 
   @Test
@@ -476,14 +456,14 @@ class KeyCommandsTest {
     String c = keyOn(1, "c");
     h.run("SET", a, "1");
     h.run("SET", b, "2");
-    mark();
+    h.mark();
     assertEquals("(integer) 0", h.cli("RENAMENX", a, b));
-    assertEquals(List.of(), newEffects());
+    assertEquals(List.of(), h.newEffects());
     assertEquals("(integer) 1", h.cli("RENAMENX", a, c));
     assertEquals("\"1\"", h.cli("GET", c));
-    assertEquals(List.of("RENAMENX " + a + " " + c), newEffects());
+    assertEquals(List.of("RENAMENX " + a + " " + c), h.newEffects());
     assertEquals("(integer) 1", h.cli("RENAMENX", c, keyOn(3, "d")));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -493,10 +473,10 @@ class KeyCommandsTest {
     h.run("SET", src, "v");
     h.run("SET", dst, "old", "PX", "10");
     h.clock.advance(10 + 1);
-    mark();
+    h.mark();
     assertEquals("(integer) 1", h.cli("RENAMENX", src, dst));
-    assertEquals(List.of("DEL " + src, "DEL " + dst, "SET " + dst + " v"), newEffects());
-    assertReplays();
+    assertEquals(List.of("DEL " + src, "DEL " + dst, "SET " + dst + " v"), h.newEffects());
+    h.assertReplays();
   }
 
   @Test
@@ -513,14 +493,14 @@ class KeyCommandsTest {
   void copySameShardCopiesTtlAndPropagatesAsSent() {
     long expireAt = h.clock.millis() + 3000;
     h.run("SET", "{t}a", "v", "PXAT", Long.toString(expireAt));
-    mark();
+    h.mark();
     assertEquals("(integer) 1", h.cli("COPY", "{t}a", "{t}b"));
     assertEquals("\"v\"", h.cli("GET", "{t}b"));
     assertEquals("\"v\"", h.cli("GET", "{t}a"));
-    assertEquals(List.of("COPY {t}a {t}b"), newEffects());
+    assertEquals(List.of("COPY {t}a {t}b"), h.newEffects());
     assertTrue(h.dump().contains("0 {t}b = \"v\" @" + expireAt));
     assertTrue(h.dump().contains("0 {t}a = \"v\" @" + expireAt));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -529,11 +509,11 @@ class KeyCommandsTest {
     String dst = keyOn(2, "dst");
     long expireAt = h.clock.millis() + 3000;
     h.run("SET", src, "v", "PXAT", Long.toString(expireAt));
-    mark();
+    h.mark();
     assertEquals("(integer) 1", h.cli("COPY", src, dst));
-    assertEquals(List.of("SET " + dst + " v PXAT " + expireAt), newEffects());
+    assertEquals(List.of("SET " + dst + " v PXAT " + expireAt), h.newEffects());
     assertTrue(h.dump().contains("0 " + dst + " = \"v\" @" + expireAt));
-    assertReplays();
+    h.assertReplays();
 
     // REPLACE into another db of a different shard, without a TTL
     String plain = keyOn(3, "plain");
@@ -541,14 +521,14 @@ class KeyCommandsTest {
     h.select(5);
     h.run("SET", src, "old", "PX", "100");
     h.select(0);
-    mark();
+    h.mark();
     assertEquals("(integer) 0", h.cli("COPY", plain, src, "DB", "5"));
-    assertEquals(List.of(), newEffects());
+    assertEquals(List.of(), h.newEffects());
     assertEquals("(integer) 1", h.cli("COPY", plain, src, "DB", "5", "REPLACE"));
-    assertEquals(List.of("[db5] SET " + src + " p"), newEffects());
+    assertEquals(List.of("[db5] SET " + src + " p"), h.newEffects());
     assertTrue(h.dump().contains("5 " + src + " = \"p\""));
     assertTrue(!h.dump().contains("5 " + src + " = \"p\" @"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -589,7 +569,7 @@ class KeyCommandsTest {
     assertEquals("\"1\"", h.cli("GET", "b"));
     h.select(1);
     assertEquals("\"1\"", h.cli("GET", "a"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -611,26 +591,26 @@ class KeyCommandsTest {
   void moveKeepsTtlAndPropagatesAsSent() {
     long expireAt = h.clock.millis() + 8000;
     h.run("SET", "a", "v", "PXAT", Long.toString(expireAt));
-    mark();
+    h.mark();
     assertEquals("(integer) 1", h.cli("MOVE", "a", "3"));
     assertEquals("(nil)", h.cli("GET", "a"));
-    assertEquals(List.of("MOVE a 3"), newEffects());
+    assertEquals(List.of("MOVE a 3"), h.newEffects());
     assertTrue(h.dump().contains("3 a = \"v\" @" + expireAt));
     assertEquals(1, h.keyspace(h.shardOf("a")).database(3).volatileCount());
     assertEquals(0, h.keyspace(h.shardOf("a")).database(0).volatileCount());
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
   void moveFromASelectedDatabase() {
     h.select(4);
     h.run("SET", "a", "v");
-    mark();
+    h.mark();
     assertEquals("(integer) 1", h.cli("MOVE", "a", "0"));
-    assertEquals(List.of("[db4] MOVE a 0"), newEffects());
+    assertEquals(List.of("[db4] MOVE a 0"), h.newEffects());
     h.select(0);
     assertEquals("\"v\"", h.cli("GET", "a"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -648,11 +628,11 @@ class KeyCommandsTest {
     h.select(2);
     h.run("SET", "a", "z");
     h.select(0);
-    mark();
+    h.mark();
     assertEquals("(integer) 0", h.cli("MOVE", "a", "2"));
-    assertEquals(List.of(), newEffects());
+    assertEquals(List.of(), h.newEffects());
     assertEquals("\"v\"", h.cli("GET", "a"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -662,10 +642,10 @@ class KeyCommandsTest {
     h.select(0);
     h.run("SET", "a", "v");
     h.clock.advance(10 + 1);
-    mark();
+    h.mark();
     assertEquals("(integer) 1", h.cli("MOVE", "a", "2"));
-    assertEquals(List.of("[db2] DEL a", "MOVE a 2"), newEffects());
-    assertReplays();
+    assertEquals(List.of("[db2] DEL a", "MOVE a 2"), h.newEffects());
+    h.assertReplays();
   }
 
   // ---- OBJECT -----------------------------------------------------------------------------

@@ -29,24 +29,6 @@ class ListCommandsTest {
       + "2 from the second ... or use negative to start from the end of the list";
 
   private final CommandHarness h = new CommandHarness();
-  private List<String> before = List.of();
-
-  private void mark() {
-    before = h.effects();
-  }
-
-  /** Effects since {@link #mark}, in order per shard, shards in order (as the harness lists them). */
-  private List<String> newEffects() {
-    List<String> fresh = new ArrayList<>(h.effects());
-    for (String old : before) {
-      fresh.remove(old);
-    }
-    return fresh;
-  }
-
-  private void assertReplays() {
-    assertEquals(h.dump(), h.replayed().dump());
-  }
 
   private KeyEntry entry(String key) {
     return h.keyspace(h.shardOf(key)).database(h.session.db()).get(bytes(key));
@@ -141,7 +123,7 @@ class ListCommandsTest {
 
   @Test
   void pushesInOrderAndPropagateAsSent() {
-    mark();
+    h.mark();
     assertEquals("(integer) 3", h.cli("RPUSH", "l", "a", "b", "c"));
     assertEquals("(integer) 5", h.cli("LPUSH", "l", "1", "2"));
     assertEquals(list("2", "1", "a", "b", "c"), range("l"));
@@ -151,10 +133,10 @@ class ListCommandsTest {
     assertEquals("(integer) 0", h.cli("LPUSHX", "missing", "a"));
     assertEquals("(integer) 0", h.cli("RPUSHX", "missing", "a", "b"));
     assertEquals("(integer) 0", h.cli("EXISTS", "missing"));
-    assertEquals(List.of("RPUSH l a b c", "LPUSH l 1 2", "RPUSHX l z", "LPUSHX l x y"), newEffects());
+    assertEquals(List.of("RPUSH l a b c", "LPUSH l 1 2", "RPUSHX l z", "LPUSHX l x y"), h.newEffects());
     assertEquals("list", h.cli("TYPE", "l"));
     assertEquals("\"quicklist\"", h.cli("OBJECT", "ENCODING", "l"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -185,7 +167,7 @@ class ListCommandsTest {
   @Test
   void popsWithAndWithoutCount() {
     h.run("RPUSH", "l", "a", "b", "c", "d", "e");
-    mark();
+    h.mark();
     assertEquals("\"a\"", h.cli("LPOP", "l"));
     assertEquals("\"e\"", h.cli("RPOP", "l"));
     assertEquals(list("b", "c"), h.cli("LPOP", "l", "2"));
@@ -193,13 +175,13 @@ class ListCommandsTest {
     assertEquals("(empty array)", h.cli("RPOP", "l", "0"));
     assertEquals(list("d"), h.cli("RPOP", "l", "10"));
     assertEquals("(integer) 0", h.cli("EXISTS", "l"));
-    assertEquals(List.of("LPOP l", "RPOP l", "LPOP l 2", "RPOP l 1"), newEffects());
-    assertReplays();
+    assertEquals(List.of("LPOP l", "RPOP l", "LPOP l 2", "RPOP l 1"), h.newEffects());
+    h.assertReplays();
 
     h.run("RPUSH", "r", "1", "2", "3");
     assertEquals(list("3", "2"), h.cli("RPOP", "r", "2"));
     assertEquals(list("1"), range("r"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -225,14 +207,14 @@ class ListCommandsTest {
   @Test
   void popCountErrors() {
     h.run("RPUSH", "l", "a");
-    mark();
+    h.mark();
     assertEquals(NOT_POSITIVE, h.cli("LPOP", "l", "-1"));
     assertEquals(NOT_POSITIVE, h.cli("LPOP", "l", "x"));
     assertEquals(NOT_POSITIVE, h.cli("RPOP", "missing", "x"));
     assertEquals(NOT_POSITIVE, h.cli("LPOP", "missing", "-1"));
     assertEquals("(error) ERR wrong number of arguments for 'lpop' command", h.cli("LPOP", "l", "1", "2"));
     assertEquals("(error) ERR wrong number of arguments for 'rpop' command", h.cli("RPOP", "l", "1", "2"));
-    assertEquals(List.of(), newEffects());
+    assertEquals(List.of(), h.newEffects());
     assertEquals(list("a"), range("l"));
   }
 
@@ -320,7 +302,7 @@ class ListCommandsTest {
   @Test
   void lset() {
     h.run("RPUSH", "l", "a", "b", "c");
-    mark();
+    h.mark();
     assertEquals("OK", h.cli("LSET", "l", "0", "A"));
     assertEquals("OK", h.cli("LSET", "l", "-1", "C"));
     assertEquals(list("A", "b", "C"), range("l"));
@@ -329,14 +311,14 @@ class ListCommandsTest {
     assertEquals(NOT_INTEGER, h.cli("LSET", "l", "x", "y"));
     assertEquals("(error) ERR no such key", h.cli("LSET", "missing", "0", "x"));
     assertEquals("(error) ERR no such key", h.cli("LSET", "missing", "x", "x"));
-    assertEquals(List.of("LSET l 0 A", "LSET l -1 C"), newEffects());
-    assertReplays();
+    assertEquals(List.of("LSET l 0 A", "LSET l -1 C"), h.newEffects());
+    h.assertReplays();
   }
 
   @Test
   void linsert() {
     h.run("RPUSH", "l", "a", "b", "a");
-    mark();
+    h.mark();
     assertEquals("(integer) 4", h.cli("LINSERT", "l", "BEFORE", "a", "x"));
     assertEquals("(integer) 5", h.cli("LINSERT", "l", "after", "a", "y"));
     assertEquals(list("x", "a", "y", "b", "a"), range("l"));
@@ -347,8 +329,8 @@ class ListCommandsTest {
     assertEquals(SYNTAX, h.cli("LINSERT", "l", "MIDDLE", "a", "x"));
     assertEquals(SYNTAX, h.cli("LINSERT", "missing", "MIDDLE", "a", "x"));
     assertEquals("(integer) 0", h.cli("EXISTS", "missing"));
-    assertEquals(List.of("LINSERT l BEFORE a x", "LINSERT l after a y", "LINSERT l AFTER b z"), newEffects());
-    assertReplays();
+    assertEquals(List.of("LINSERT l BEFORE a x", "LINSERT l after a y", "LINSERT l AFTER b z"), h.newEffects());
+    h.assertReplays();
   }
 
   // ---- LREM / LTRIM --------------------------------------------------------------------------
@@ -356,7 +338,7 @@ class ListCommandsTest {
   @Test
   void lremByDirection() {
     h.run("RPUSH", "l", "a", "b", "a", "c", "a", "b", "a");
-    mark();
+    h.mark();
     assertEquals("(integer) 2", h.cli("LREM", "l", "2", "a"));
     assertEquals(list("b", "c", "a", "b", "a"), range("l"));
     assertEquals("(integer) 1", h.cli("LREM", "l", "-1", "a"));
@@ -367,8 +349,8 @@ class ListCommandsTest {
     assertEquals("(integer) 0", h.cli("LREM", "missing", "0", "a"));
     assertEquals(NOT_INTEGER, h.cli("LREM", "l", "x", "a"));
     assertEquals(NOT_INTEGER, h.cli("LREM", "missing", "x", "a"));
-    assertEquals(List.of("LREM l 2 a", "LREM l -1 a", "LREM l -1 b"), newEffects());
-    assertReplays();
+    assertEquals(List.of("LREM l 2 a", "LREM l -1 a", "LREM l -1 b"), h.newEffects());
+    h.assertReplays();
 
     h.run("RPUSH", "m", "x", "y", "x", "x");
     assertEquals("(integer) 3", h.cli("LREM", "m", "0", "x"));
@@ -378,15 +360,15 @@ class ListCommandsTest {
     assertEquals(list("y"), range("n"));
     assertEquals("(integer) 1", h.cli("LREM", "n", "5", "y"));
     assertEquals("(integer) 0", h.cli("EXISTS", "n"), "an emptied list is deleted");
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
   void ltrim() {
     h.run("RPUSH", "l", "a", "b", "c", "d");
-    mark();
+    h.mark();
     assertEquals("OK", h.cli("LTRIM", "l", "-100", "100"));
-    assertEquals(List.of(), newEffects(), "a trim that removes nothing is not propagated");
+    assertEquals(List.of(), h.newEffects(), "a trim that removes nothing is not propagated");
     assertEquals("OK", h.cli("LTRIM", "l", "1", "-2"));
     assertEquals(list("b", "c"), range("l"));
     assertEquals("OK", h.cli("LTRIM", "l", "0", "0"));
@@ -396,8 +378,8 @@ class ListCommandsTest {
     assertEquals("OK", h.cli("LTRIM", "missing", "0", "1"));
     assertEquals(NOT_INTEGER, h.cli("LTRIM", "missing", "x", "1"));
     assertEquals(NOT_INTEGER, h.cli("LTRIM", "missing", "0", "x"));
-    assertEquals(List.of("LTRIM l 1 -2", "LTRIM l 0 0", "LTRIM l 5 1"), newEffects());
-    assertReplays();
+    assertEquals(List.of("LTRIM l 1 -2", "LTRIM l 0 0", "LTRIM l 5 1"), h.newEffects());
+    h.assertReplays();
 
     h.run("RPUSH", "r", "a", "b", "c");
     assertEquals("OK", h.cli("LTRIM", "r", "-1", "-2"));
@@ -405,7 +387,7 @@ class ListCommandsTest {
     h.run("RPUSH", "r", "a", "b", "c");
     assertEquals("OK", h.cli("LTRIM", "r", "-2", "-1"));
     assertEquals(list("b", "c"), range("r"));
-    assertReplays();
+    h.assertReplays();
   }
 
   // ---- LMOVE / RPOPLPUSH ---------------------------------------------------------------------
@@ -413,7 +395,7 @@ class ListCommandsTest {
   @Test
   void lmoveAllSidesOnOneShard() {
     h.run("RPUSH", "{t}src", "a", "b", "c", "d");
-    mark();
+    h.mark();
     assertEquals("\"a\"", h.cli("LMOVE", "{t}src", "{t}dst", "LEFT", "LEFT"));
     assertEquals("\"d\"", h.cli("LMOVE", "{t}src", "{t}dst", "right", "left"));
     assertEquals("\"b\"", h.cli("LMOVE", "{t}src", "{t}dst", "Left", "RIGHT"));
@@ -423,8 +405,8 @@ class ListCommandsTest {
     assertEquals("\"b\"", h.cli("LMOVE", "{t}dst", "{t}src", "RIGHT", "RIGHT"));
     assertEquals(List.of("LMOVE {t}src {t}dst LEFT LEFT", "LMOVE {t}src {t}dst RIGHT LEFT",
         "LMOVE {t}src {t}dst LEFT RIGHT", "LMOVE {t}src {t}dst RIGHT LEFT",
-        "LMOVE {t}dst {t}src RIGHT RIGHT"), newEffects());
-    assertReplays();
+        "LMOVE {t}dst {t}src RIGHT RIGHT"), h.newEffects());
+    h.assertReplays();
   }
 
   @Test
@@ -441,7 +423,7 @@ class ListCommandsTest {
     h.run("RPUSH", "one", "x");
     assertEquals("\"x\"", h.cli("LMOVE", "one", "one", "LEFT", "LEFT"));
     assertEquals(list("x"), range("one"), "a one-element list survives its own rotation");
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -450,16 +432,16 @@ class ListCommandsTest {
     String dst = keyOn(2, "dst");
     h.run("RPUSH", src, "a", "b");
     h.run("RPUSH", dst, "z");
-    mark();
+    h.mark();
     assertEquals("\"b\"", h.cli("LMOVE", src, dst, "RIGHT", "LEFT"));
     assertEquals("\"a\"", h.cli("RPOPLPUSH", src, dst));
     assertEquals(list("a", "b", "z"), range(dst));
     assertEquals("(integer) 0", h.cli("EXISTS", src));
     assertEquals(List.of("RPOP " + src, "RPOP " + src, "LPUSH " + dst + " b", "LPUSH " + dst + " a"),
-        newEffects());
+        h.newEffects());
     assertEquals("\"z\"", h.cli("LMOVE", dst, src, "RIGHT", "RIGHT"));
     assertEquals(list("z"), range(src));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -479,12 +461,12 @@ class ListCommandsTest {
     h.run("PEXPIRE", "{t}d", "100");
     h.run("RPUSH", "{t}s", "new");
     h.clock.advance(200);
-    mark();
+    h.mark();
     assertEquals("\"new\"", h.cli("LMOVE", "{t}s", "{t}d", "LEFT", "LEFT"));
     assertEquals(list("new"), range("{t}d"));
-    assertEquals(List.of("DEL {t}d", "LMOVE {t}s {t}d LEFT LEFT"), newEffects());
+    assertEquals(List.of("DEL {t}d", "LMOVE {t}s {t}d LEFT LEFT"), h.newEffects());
     assertEquals(KeyEntry.NO_EXPIRY, entry("{t}d").expireAt());
-    assertReplays();
+    h.assertReplays();
   }
 
   // ---- LMPOP ---------------------------------------------------------------------------------
@@ -493,26 +475,26 @@ class ListCommandsTest {
   void lmpopTakesTheFirstNonEmptyList() {
     h.run("RPUSH", "b", "1", "2", "3");
     h.run("RPUSH", "c", "x");
-    mark();
+    h.mark();
     assertEquals("1) \"b\"\n2) 1) \"1\"", h.cli("LMPOP", "3", "missing", "b", "c", "LEFT"));
     assertEquals("1) \"b\"\n2) 1) \"3\"\n   2) \"2\"", h.cli("LMPOP", "2", "b", "c", "RIGHT", "COUNT", "5"));
     assertEquals("(integer) 0", h.cli("EXISTS", "b"));
     assertEquals("1) \"c\"\n2) 1) \"x\"", h.cli("LMPOP", "2", "b", "c", "left", "count", "1"));
     assertEquals("(nil)", h.cli("LMPOP", "2", "b", "c", "LEFT"));
-    List<String> effects = new ArrayList<>(newEffects());
+    List<String> effects = new ArrayList<>(h.newEffects());
     effects.sort(null);
     assertEquals(List.of("LPOP b 1", "LPOP c 1", "RPOP b 2"), effects);
     h.session.protocol(3);
     h.run("RPUSH", "d", "v");
     assertEquals("*2\r\n$1\r\nd\r\n*1\r\n$1\r\nv\r\n", h.wire("LMPOP", "1", "d", "LEFT"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
   void lmpopErrors() {
     h.run("RPUSH", "l", "a", "b", "c");
     h.run("SET", "s", "v");
-    mark();
+    h.mark();
     assertEquals("(error) ERR numkeys should be greater than 0", h.cli("LMPOP", "0", "l", "LEFT"));
     assertEquals("(error) ERR numkeys should be greater than 0", h.cli("LMPOP", "x", "l", "LEFT"));
     assertEquals("(error) ERR numkeys should be greater than 0", h.cli("LMPOP", "-1", "l", "LEFT"));
@@ -527,7 +509,7 @@ class ListCommandsTest {
     assertEquals(SYNTAX, h.cli("LMPOP", "1", "l", "LEFT", "COUNT"));
     assertEquals(SYNTAX, h.cli("LMPOP", "2", "s", "l", "x"));
     assertEquals(WRONGTYPE, h.cli("LMPOP", "2", "s", "l", "LEFT"));
-    assertEquals(List.of(), newEffects());
+    assertEquals(List.of(), h.newEffects());
     assertEquals(list("a", "b", "c"), range("l"));
     // a key after the first non-empty list is never looked at
     assertEquals("1) \"l\"\n2) 1) \"a\"", h.cli("LMPOP", "2", "l", "s", "LEFT"));
@@ -546,7 +528,7 @@ class ListCommandsTest {
     Reply popped = ListCommands.pop(call, bytes("k"), false, ListCommands.NO_COUNT);
     assertEquals("\"b\"", CommandHarness.render(popped, ""));
     assertEquals(List.of("RPUSH k a b", "RPOP k"), h.effects());
-    assertReplays();
+    h.assertReplays();
   }
 
   // ---- expiry, encoding, copies --------------------------------------------------------------
@@ -556,13 +538,13 @@ class ListCommandsTest {
     h.run("RPUSH", "l", "a", "b");
     h.run("PEXPIRE", "l", "100");
     h.clock.advance(101);
-    mark();
+    h.mark();
     assertEquals("(integer) 0", h.cli("LLEN", "l"));
-    assertEquals(List.of("DEL l"), newEffects());
+    assertEquals(List.of("DEL l"), h.newEffects());
     assertEquals("(integer) 0", h.cli("LPUSHX", "l", "x"));
     assertEquals("(integer) 1", h.cli("RPUSH", "l", "fresh"));
     assertEquals(KeyEntry.NO_EXPIRY, entry("l").expireAt());
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -575,7 +557,7 @@ class ListCommandsTest {
     h.run("LPOP", "l");
     assertEquals(expireAt, entry("l").expireAt());
     assertTrue(h.dump().contains("0 l = list[a] @" + expireAt), h.dump().toString());
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -604,9 +586,9 @@ class ListCommandsTest {
     h.run(args.toArray(new String[0]));
     long expireAt = h.clock.millis() + 9000;
     h.run("PEXPIREAT", src, Long.toString(expireAt));
-    mark();
+    h.mark();
     assertEquals("(integer) 1", h.cli("COPY", src, dst));
-    List<String> effects = newEffects();
+    List<String> effects = h.newEffects();
     assertEquals(5, effects.size(), effects.toString());
     assertEquals("DEL " + dst, effects.get(0));
     assertTrue(effects.get(1).startsWith("RPUSH " + dst + " e0 e1 "));
@@ -616,13 +598,13 @@ class ListCommandsTest {
     // the copy is independent of its source
     h.run("LPOP", src);
     assertEquals("\"e0\"", h.cli("LINDEX", dst, "0"));
-    assertReplays();
+    h.assertReplays();
 
-    mark();
+    h.mark();
     assertEquals("OK", h.cli("RENAME", src, dst));
     assertEquals("(integer) 299", h.cli("LLEN", dst));
     assertEquals("\"e1\"", h.cli("LINDEX", dst, "0"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -643,7 +625,7 @@ class ListCommandsTest {
     h.run("LPOP", "a");
     h.run("RPUSH", "a", "kept");
     h.select(0);
-    assertReplays();
+    h.assertReplays();
     assertEquals(List.of("0 c = list[4]", "5 a = list[kept]"), h.dump());
   }
 }

@@ -31,7 +31,6 @@ class SetCommandsTest {
   private static final String SYNTAX = "(error) ERR syntax error";
 
   private final CommandHarness h = new CommandHarness();
-  private List<String> marked = List.of();
 
   /** A key name with {@code prefix} that lives on {@code shard}. */
   private String keyOn(int shard, String prefix) {
@@ -41,23 +40,6 @@ class SetCommandsTest {
         return key;
       }
     }
-  }
-
-  private void mark() {
-    marked = h.effects();
-  }
-
-  /** Effects recorded since {@link #mark}, in shard order (each shard's are appended in order). */
-  private List<String> newEffects() {
-    List<String> added = new ArrayList<>(h.effects());
-    for (String old : marked) {
-      added.remove(old);
-    }
-    return added;
-  }
-
-  private void assertReplays() {
-    assertEquals(h.dump(), h.replayed().dump());
   }
 
   private SetValue set(String key) {
@@ -160,17 +142,17 @@ class SetCommandsTest {
 
   @Test
   void saddCountsNewMembersAndPropagatesOnlyChanges() {
-    mark();
+    h.mark();
     assertEquals("(integer) 3", h.cli("SADD", "s", "a", "b", "a", "c"));
     assertEquals("(integer) 1", h.cli("SADD", "s", "c", "d"));
     assertEquals("(integer) 0", h.cli("SADD", "s", "a", "b"));
-    assertEquals(List.of("SADD s a b a c", "SADD s c d"), newEffects());
+    assertEquals(List.of("SADD s a b a c", "SADD s c d"), h.newEffects());
     assertEquals(setOf("a", "b", "c", "d"), members("s"));
     assertEquals("set", h.cli("TYPE", "s"));
     assertEquals("(integer) 1", h.cli("OBJECT", "REFCOUNT", "s"));
     h.run("SET", "str", "x");
     assertEquals(WRONGTYPE, h.cli("SADD", "str", "a"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -203,25 +185,25 @@ class SetCommandsTest {
     assertEquals("1) \"-9223372036854775808\"\n2) \"9223372036854775807\"", h.cli("SMEMBERS", "edge"));
     assertEquals("(integer) 1", h.cli("SISMEMBER", "edge", "9223372036854775807"));
     assertEquals("(integer) 0", h.cli("SISMEMBER", "edge", "09223372036854775807"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
   void sremDeletesTheEmptiedKey() {
     h.run("SADD", "s", "a", "b", "c");
-    mark();
+    h.mark();
     assertEquals("(integer) 0", h.cli("SREM", "nokey", "a"));
     assertEquals("(integer) 0", h.cli("SREM", "s", "x"));
     assertEquals("(integer) 2", h.cli("SREM", "s", "a", "b", "a"));
     assertEquals("(integer) 1", h.cli("SREM", "s", "c", "d"));
     assertEquals("(integer) 0", h.cli("EXISTS", "s"));
-    assertEquals(List.of("SREM s a b a", "SREM s c d"), newEffects());
+    assertEquals(List.of("SREM s a b a", "SREM s c d"), h.newEffects());
     h.run("SET", "str", "x");
     assertEquals(WRONGTYPE, h.cli("SREM", "str", "a"));
     h.run("SADD", "ints", "1", "2");
     assertEquals("(integer) 1", h.cli("SREM", "ints", "1", "a", "01"));
     assertEquals("1) \"2\"", h.cli("SMEMBERS", "ints"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -229,10 +211,10 @@ class SetCommandsTest {
     h.run("SADD", "s", "a");
     h.run("PEXPIRE", "s", "100");
     h.clock.advance(200);
-    mark();
+    h.mark();
     assertEquals("(integer) 0", h.cli("SREM", "s", "a"));
-    assertEquals(List.of("DEL s"), newEffects());
-    assertReplays();
+    assertEquals(List.of("DEL s"), h.newEffects());
+    h.assertReplays();
   }
 
   // ---- reads -------------------------------------------------------------------------------
@@ -282,18 +264,18 @@ class SetCommandsTest {
   @Test
   void spopWithoutCountPropagatesTheMemberAsSrem() {
     h.run("SADD", "s", "a", "b");
-    mark();
+    h.mark();
     Reply first = h.run("SPOP", "s");
     String popped = new String(((Reply.Bulk) first).value(), StandardCharsets.UTF_8);
     assertTrue(Set.of("a", "b").contains(popped));
     assertEquals("(integer) 0", h.cli("SISMEMBER", "s", popped));
-    assertEquals(List.of("SREM s " + popped), newEffects());
+    assertEquals(List.of("SREM s " + popped), h.newEffects());
     String second = new String(((Reply.Bulk) h.run("SPOP", "s")).value(), StandardCharsets.UTF_8);
     assertNotEquals(popped, second);
     assertEquals("(integer) 0", h.cli("EXISTS", "s"));
     assertEquals("(nil)", h.cli("SPOP", "s"));
-    assertEquals(List.of("SREM s " + popped, "SREM s " + second), newEffects());
-    assertReplays();
+    assertEquals(List.of("SREM s " + popped, "SREM s " + second), h.newEffects());
+    h.assertReplays();
   }
 
   @Test
@@ -313,14 +295,14 @@ class SetCommandsTest {
   @Test
   void spopCountTakingEverythingPropagatesDel() {
     h.run("SADD", "s", "3", "1", "2");
-    mark();
+    h.mark();
     assertEquals("1) \"1\"\n2) \"2\"\n3) \"3\"", h.cli("SPOP", "s", "3"));
     assertEquals("(integer) 0", h.cli("EXISTS", "s"));
-    assertEquals(List.of("DEL s"), newEffects());
+    assertEquals(List.of("DEL s"), h.newEffects());
     h.run("SADD", "t", "a", "b");
     assertEquals(setOf("a", "b"), new TreeSet<>(strings(h.run("SPOP", "t", "99"))));
     assertEquals("(integer) 0", h.cli("EXISTS", "t"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -330,7 +312,7 @@ class SetCommandsTest {
       all.add("m" + i);
     }
     h.run(argv("SADD", "s", all));
-    mark();
+    h.mark();
     List<String> popped = strings(h.run("SPOP", "s", "300"));
     assertEquals(300, popped.size());
     assertEquals(300, new HashSet<>(popped).size(), "distinct");
@@ -339,7 +321,7 @@ class SetCommandsTest {
     for (String member : popped) {
       assertEquals("(integer) 0", h.cli("SISMEMBER", "s", member));
     }
-    List<String> effects = newEffects();
+    List<String> effects = h.newEffects();
     assertEquals(3, effects.size(), "128 + 128 + 44 members");
     List<String> removed = new ArrayList<>();
     for (String effect : effects) {
@@ -350,13 +332,13 @@ class SetCommandsTest {
     }
     assertEquals(new TreeSet<>(popped), new TreeSet<>(removed));
     assertEquals(128, effects.get(0).split(" ").length - 2);
-    assertReplays();
+    h.assertReplays();
 
     h.run("SADD", "ints", "1", "2", "3", "4", "5");
     List<String> two = strings(h.run("SPOP", "ints", "2"));
     assertEquals(2, new HashSet<>(two).size());
     assertEquals("(integer) 3", h.cli("SCARD", "ints"));
-    assertReplays();
+    h.assertReplays();
   }
 
   // ---- SRANDMEMBER -------------------------------------------------------------------------
@@ -376,9 +358,9 @@ class SetCommandsTest {
     assertEquals("(empty array)", h.cli("SRANDMEMBER", "s", "0"));
     h.run("SET", "str", "x");
     assertEquals(WRONGTYPE, h.cli("SRANDMEMBER", "str", "1"));
-    mark();
+    h.mark();
     h.run("SRANDMEMBER", "s", "2");
-    assertEquals(List.of(), newEffects(), "a read");
+    assertEquals(List.of(), h.newEffects(), "a read");
   }
 
   @Test
@@ -440,7 +422,7 @@ class SetCommandsTest {
   void smoveOnOneShardPropagatesAsSent() {
     h.run("SADD", "{t}a", "x", "y");
     h.run("SADD", "{t}b", "y");
-    mark();
+    h.mark();
     assertEquals("(integer) 1", h.cli("SMOVE", "{t}a", "{t}b", "x"));
     assertEquals(setOf("x", "y"), members("{t}b"));
     assertEquals("(integer) 1", h.cli("SMOVE", "{t}a", "{t}b", "y"), "already in dst: still moved");
@@ -449,8 +431,8 @@ class SetCommandsTest {
     assertEquals("(integer) 0", h.cli("SMOVE", "{t}b", "{t}b", "zz"));
     assertEquals("(integer) 1", h.cli("SMOVE", "{t}b", "{t}b", "x"));
     assertEquals("(integer) 0", h.cli("SMOVE", "{t}b", "{t}c", "nope"));
-    assertEquals(List.of("SMOVE {t}a {t}b x", "SMOVE {t}a {t}b y"), newEffects());
-    assertReplays();
+    assertEquals(List.of("SMOVE {t}a {t}b x", "SMOVE {t}a {t}b y"), h.newEffects());
+    h.assertReplays();
   }
 
   @Test
@@ -458,20 +440,20 @@ class SetCommandsTest {
     String src = keyOn(0, "src");
     String dst = keyOn(2, "dst");
     h.run("SADD", src, "1", "2", "3");
-    mark();
+    h.mark();
     assertEquals("(integer) 1", h.cli("SMOVE", src, dst, "2"));
     assertEquals("intset", encoding(dst), "a new destination is created for the member");
-    assertEquals(List.of("SREM " + src + " 2", "SADD " + dst + " 2"), newEffects());
-    assertReplays();
+    assertEquals(List.of("SREM " + src + " 2", "SADD " + dst + " 2"), h.newEffects());
+    h.assertReplays();
     h.run("SADD", dst, "3");
-    mark();
+    h.mark();
     assertEquals("(integer) 1", h.cli("SMOVE", src, dst, "3"));
-    assertEquals(List.of("SREM " + src + " 3"), newEffects(), "dst had it: nothing to add there");
+    assertEquals(List.of("SREM " + src + " 3"), h.newEffects(), "dst had it: nothing to add there");
     h.run("SADD", src, "word");
     assertEquals("(integer) 1", h.cli("SMOVE", src, "{x}" + dst, "word"));
     assertEquals("hashtable", encoding("{x}" + dst));
     assertEquals(setOf("1"), members(src));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -542,21 +524,21 @@ class SetCommandsTest {
     String dst = keyOn(2, "dst");
     h.run("SADD", a, "1", "2", "3");
     h.run("SADD", b, "2", "3", "4");
-    mark();
+    h.mark();
     assertEquals("(integer) 2", h.cli("SINTERSTORE", dst, a, b));
     assertEquals("intset", encoding(dst));
-    assertEquals(List.of("SADD " + dst + " 2 3"), newEffects(), "a missing destination needs no DEL");
-    mark();
+    assertEquals(List.of("SADD " + dst + " 2 3"), h.newEffects(), "a missing destination needs no DEL");
+    h.mark();
     assertEquals("(integer) 4", h.cli("SUNIONSTORE", dst, a, b));
-    assertEquals(List.of("DEL " + dst, "SADD " + dst + " 1 2 3 4"), newEffects());
-    mark();
+    assertEquals(List.of("DEL " + dst, "SADD " + dst + " 1 2 3 4"), h.newEffects());
+    h.mark();
     assertEquals("(integer) 1", h.cli("SDIFFSTORE", dst, a, b));
-    assertEquals(List.of("DEL " + dst, "SADD " + dst + " 1"), newEffects());
+    assertEquals(List.of("DEL " + dst, "SADD " + dst + " 1"), h.newEffects());
     assertEquals(setOf("1"), members(dst));
     for (String effect : h.effects()) {
       assertFalse(effect.contains(a) && effect.contains(dst), effect);
     }
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -570,25 +552,25 @@ class SetCommandsTest {
     h.run("SADD", "b", "1", "2");
     assertEquals("(integer) 1", h.cli("SINTERSTORE", "dst", "a", "b"));
     assertEquals("intset", encoding("dst"), "the result starts as an intset as in Redis");
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
   void emptyStoreResultDeletesTheDestination() {
     h.run("SADD", "a", "1");
     h.run("SADD", "dst", "old");
-    mark();
+    h.mark();
     assertEquals("(integer) 0", h.cli("SINTERSTORE", "dst", "a", "nokey"));
     assertEquals("(integer) 0", h.cli("EXISTS", "dst"));
-    assertEquals(List.of("DEL dst"), newEffects());
-    mark();
+    assertEquals(List.of("DEL dst"), h.newEffects());
+    h.mark();
     assertEquals("(integer) 0", h.cli("SDIFFSTORE", "dst", "a", "a"));
     assertEquals("(integer) 0", h.cli("SUNIONSTORE", "dst", "nokey"));
-    assertEquals(List.of(), newEffects(), "nothing to delete, nothing journaled");
+    assertEquals(List.of(), h.newEffects(), "nothing to delete, nothing journaled");
     h.run("SET", "dst", "v");
     assertEquals("(integer) 0", h.cli("SUNIONSTORE", "dst", "nokey"));
     assertEquals("(integer) 0", h.cli("EXISTS", "dst"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -599,20 +581,20 @@ class SetCommandsTest {
     assertEquals(setOf("1", "2", "3", "4"), members("a"));
     assertEquals("(integer) 2", h.cli("SDIFFSTORE", "b", "a", "b"));
     assertEquals(setOf("1", "2"), members("b"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
   void bigStoreResultsAreChunked() {
     String dst = keyOn(1, "dst");
     h.run(argv("SADD", keyOn(0, "a"), range(1, 600)));
-    mark();
+    h.mark();
     assertEquals("(integer) 600", h.cli("SUNIONSTORE", dst, keyOn(0, "a")));
     assertEquals("hashtable", encoding(dst), "600 integers exceed the intset limit");
-    List<String> effects = newEffects();
+    List<String> effects = h.newEffects();
     assertEquals(5, effects.size());
     assertTrue(effects.stream().allMatch(e -> e.startsWith("SADD " + dst + " ")));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -621,7 +603,7 @@ class SetCommandsTest {
     h.run("SADD", "a", "x");
     h.run("SUNIONSTORE", "dst", "a");
     assertTrue(h.effects().contains("[db5] SADD dst x"));
-    assertReplays();
+    h.assertReplays();
   }
 
   // ---- SINTERCARD --------------------------------------------------------------------------
@@ -751,15 +733,15 @@ class SetCommandsTest {
     long expireAt = h.clock.millis() + 5000;
     h.run("PEXPIREAT", src, Long.toString(expireAt));
     h.run("SET", dst, "old");
-    mark();
+    h.mark();
     assertEquals("OK", h.cli("RENAME", src, dst));
-    List<String> effects = newEffects();
+    List<String> effects = h.newEffects();
     assertEquals("DEL " + src, effects.get(0));
     assertEquals("DEL " + dst, effects.get(1));
     assertTrue(effects.get(2).startsWith("SADD " + dst + " "));
     assertEquals("PEXPIREAT " + dst + " " + expireAt, effects.get(3));
     assertEquals(setOf("a", "b", "c"), members(dst));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -769,15 +751,15 @@ class SetCommandsTest {
     h.run("SADD", src, "1", "2", "x");
     h.run("SREM", src, "x");
     assertEquals("hashtable", encoding(src));
-    mark();
+    h.mark();
     assertEquals("(integer) 1", h.cli("COPY", src, dst));
     assertEquals("hashtable", encoding(dst));
-    List<String> effects = newEffects();
+    List<String> effects = h.newEffects();
     assertEquals("DEL " + dst, effects.get(0));
     assertTrue(effects.get(1).startsWith("SADD " + dst + "  "), "the empty marker member comes first");
     assertEquals("SREM " + dst + " ", effects.get(2));
     assertTrue(h.dump().contains("0 " + dst + " = set:hashtable[1, 2]"), h.dump().toString());
-    assertReplays();
+    h.assertReplays();
 
     // the copy is independent
     h.run("SADD", dst, "3");
@@ -787,7 +769,7 @@ class SetCommandsTest {
     assertEquals("intset", encoding("{y}i2"));
     h.run("SADD", "{y}i2", "7");
     assertEquals(setOf("5", "6"), members("{x}i"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -799,11 +781,11 @@ class SetCommandsTest {
       all.add("v" + i);
     }
     h.run(argv("SADD", src, all));
-    mark();
+    h.mark();
     h.run("RENAME", src, dst);
     assertEquals(List.of("DEL", "DEL", "SADD", "SADD", "SADD"),
-        newEffects().stream().map(e -> e.split(" ")[0]).toList());
-    assertReplays();
+        h.newEffects().stream().map(e -> e.split(" ")[0]).toList());
+    h.assertReplays();
   }
 
   @Test
@@ -813,14 +795,14 @@ class SetCommandsTest {
     assertEquals("1) \"0\"\n2) 1) \"s\"", h.cli("SCAN", "0", "TYPE", "set", "COUNT", "100"));
     assertEquals("1) \"0\"\n2) 1) \"s\"", h.cli("SCAN", "0", "TYPE", "SET", "COUNT", "100"));
     assertEquals("(integer) 1", h.cli("EXISTS", "s"));
-    mark();
+    h.mark();
     assertEquals("(integer) 1", h.cli("DEL", "s"));
-    assertEquals(List.of("DEL s"), newEffects());
+    assertEquals(List.of("DEL s"), h.newEffects());
     h.run("SADD", "{m}s", "1");
     assertEquals("(integer) 1", h.cli("MOVE", "{m}s", "3"));
     h.select(3);
     assertEquals("1) \"1\"", h.cli("SMEMBERS", "{m}s"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test

@@ -35,22 +35,7 @@ class SortCommandsTest {
     h.run("HSET", "h_3", "w", "5", "n", "three");
     h.run("HSET", "h_1", "w", "2", "n", "one");
     h.run("HSET", "h_10", "w", "1");
-    mark();
-  }
-
-  private List<String> marked = List.of();
-
-  private void mark() {
-    marked = h.effects();
-  }
-
-  /** Effects recorded since {@link #mark}, in shard order (each shard's are appended in order). */
-  private List<String> newEffects() {
-    List<String> added = new ArrayList<>(h.effects());
-    for (String old : marked) {
-      added.remove(old);
-    }
-    return added;
+    h.mark();
   }
 
   /** A reply rendered on one line: {@code 1|2|(nil)} or {@code (empty array)}. */
@@ -74,10 +59,6 @@ class SortCommandsTest {
     }
   }
 
-  private void assertReplays() {
-    assertEquals(h.dump(), h.replayed().dump());
-  }
-
   // ---- plain sorting -----------------------------------------------------------------------
 
   @Test
@@ -88,7 +69,7 @@ class SortCommandsTest {
     assertEquals("1|2|3|10", flat("SORT_RO", "l"));
     assertEquals("(empty array)", h.cli("SORT", "missing"));
     assertEquals("(empty array)", h.cli("SORT_RO", "missing", "BY", "w_*", "GET", "#"));
-    assertTrue(newEffects().isEmpty());
+    assertTrue(h.newEffects().isEmpty());
   }
 
   @Test
@@ -247,9 +228,9 @@ class SortCommandsTest {
   void byExpiredKeysAreMissingAndDeleted() {
     h.run("PEXPIRE", "w_1", "10");
     h.clock.advance(11);
-    mark();
+    h.mark();
     assertEquals("1|10|3|2", flat("SORT", "l", "BY", "w_*"));
-    assertEquals(List.of("DEL w_1"), newEffects());
+    assertEquals(List.of("DEL w_1"), h.newEffects());
   }
 
   // ---- BY nosort ---------------------------------------------------------------------------
@@ -287,7 +268,7 @@ class SortCommandsTest {
     assertEquals("10|a|b|c", flat("LRANGE", "d", "0", "-1"));
     assertEquals("(integer) 4", h.cli("SORT", "s", "BY", "nosort", "DESC", "STORE", "d"));
     assertEquals("c|b|a|10", flat("LRANGE", "d", "0", "-1"));
-    assertReplays();
+    h.assertReplays();
   }
 
   // ---- GET ---------------------------------------------------------------------------------
@@ -343,8 +324,8 @@ class SortCommandsTest {
     String dst = keyOn((h.shardOf("l") + 1) % 4, "dst");
     assertEquals("(integer) 4", h.cli("SORT", "l", "STORE", dst));
     assertEquals("1|2|3|10", flat("LRANGE", dst, "0", "-1"));
-    assertEquals(List.of("DEL " + dst, "RPUSH " + dst + " 1 2 3 10"), newEffects());
-    assertReplays();
+    assertEquals(List.of("DEL " + dst, "RPUSH " + dst + " 1 2 3 10"), h.newEffects());
+    h.assertReplays();
   }
 
   @Test
@@ -358,27 +339,27 @@ class SortCommandsTest {
     assertEquals("(integer) 8", h.cli("SORT", "l", "GET", "#", "GET", "w_*", "STORE", "hdst"));
     assertEquals("1|30|2|20|3|1|10|", flat("LRANGE", "hdst", "0", "-1"));
     assertEquals("list", h.cli("TYPE", "hdst"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
   void storeOntoItself() {
     assertEquals("(integer) 4", h.cli("SORT", "l", "DESC", "STORE", "l"));
     assertEquals("10|3|2|1", flat("LRANGE", "l", "0", "-1"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
   void anEmptyResultDeletesTheDestination() {
     h.run("SET", "dst", "x");
-    mark();
+    h.mark();
     assertEquals("(integer) 0", h.cli("SORT", "missing", "STORE", "dst"));
     assertEquals("(integer) 0", h.cli("EXISTS", "dst"));
-    assertEquals(List.of("DEL dst"), newEffects());
-    mark();
+    assertEquals(List.of("DEL dst"), h.newEffects());
+    h.mark();
     assertEquals("(integer) 0", h.cli("SORT", "l", "LIMIT", "0", "0", "STORE", "dst"));
-    assertEquals(List.of(), newEffects(), "nothing to delete: no effect");
-    assertReplays();
+    assertEquals(List.of(), h.newEffects(), "nothing to delete: no effect");
+    h.assertReplays();
   }
 
   @Test
@@ -390,9 +371,9 @@ class SortCommandsTest {
       push[2 + i] = Integer.toString(300 - i);
     }
     h.run(push);
-    mark();
+    h.mark();
     assertEquals("(integer) 300", h.cli("SORT", "big", "STORE", "sorted"));
-    List<String> effects = newEffects();
+    List<String> effects = h.newEffects();
     assertEquals(4, effects.size());
     assertEquals("DEL sorted", effects.get(0));
     assertTrue(effects.get(1).startsWith("RPUSH sorted 1 2 3 "));
@@ -400,7 +381,7 @@ class SortCommandsTest {
     assertEquals(2 + 44, effects.get(3).split(" ").length);
     assertEquals("(integer) 300", h.cli("LLEN", "sorted"));
     assertEquals("\"300\"", h.cli("LINDEX", "sorted", "-1"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -408,7 +389,7 @@ class SortCommandsTest {
     assertEquals("(integer) 4", h.cli("SORT", "l", "STORE", "a", "STORE", "b"));
     assertEquals("(integer) 0", h.cli("EXISTS", "a"));
     assertEquals("(integer) 1", h.cli("EXISTS", "b"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -416,7 +397,7 @@ class SortCommandsTest {
     h.run("ZADD", "z", "3", "a", "1", "b", "2", "c");
     assertEquals("(integer) 2", h.cli("SORT", "z", "BY", "nosort", "DESC", "LIMIT", "0", "2", "STORE", "zd"));
     assertEquals("a|c", flat("LRANGE", "zd", "0", "-1"));
-    assertReplays();
+    h.assertReplays();
   }
 
   // ---- errors ------------------------------------------------------------------------------
@@ -433,7 +414,7 @@ class SortCommandsTest {
     assertEquals(SYNTAX, h.cli("SORT_RO", "l", "STORE", "x"));
     assertEquals(SYNTAX, h.cli("SORT", "l", "LIMIT", "0", "1", "BADOPT"));
     h.run("SET", "s", "v");
-    mark();
+    h.mark();
     assertEquals(WRONGTYPE, h.cli("SORT", "s"));
     assertEquals(WRONGTYPE, h.cli("SORT_RO", "s", "BY", "nosort"));
     assertEquals(WRONGTYPE, h.cli("SORT", "h_1", "STORE", "dst"));
@@ -441,7 +422,7 @@ class SortCommandsTest {
     assertEquals(SYNTAX, h.cli("SORT", "s", "foo"));
     assertEquals("(error) ERR wrong number of arguments for 'sort' command", h.cli("SORT"));
     assertEquals("(error) ERR wrong number of arguments for 'sort_ro' command", h.cli("SORT_RO"));
-    assertTrue(newEffects().isEmpty());
+    assertTrue(h.newEffects().isEmpty());
   }
 
   // ---- declaration -------------------------------------------------------------------------

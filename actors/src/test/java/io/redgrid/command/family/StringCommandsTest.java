@@ -46,10 +46,6 @@ class StringCommandsTest {
     h.keyspace(h.shardOf(key)).database(h.session.db()).put(bytes(key), new ArrayList<>(List.of("a")));
   }
 
-  private void assertReplays() {
-    assertEquals(h.dump(), h.replayed().dump());
-  }
-
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
   }
@@ -111,7 +107,7 @@ class StringCommandsTest {
     assertEquals("OK", h.cli("set", "k", "w"));
     assertEquals("\"w\"", h.cli("get", "k"));
     assertEquals(List.of("SET k v", "SET k w"), h.effects());
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -129,7 +125,7 @@ class StringCommandsTest {
     assertEquals("OK", h.cli("SET", "k", "x", "XX"));
     assertEquals("\"x\"", h.cli("GET", "k"));
     assertEquals(List.of("SET k v", "SET k x"), h.effects());
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -141,7 +137,7 @@ class StringCommandsTest {
     assertEquals("(nil)", h.cli("SET", "n", "x", "XX", "GET"));
     assertEquals("(nil)", h.cli("GET", "n"));
     assertEquals(List.of("SET k v", "SET k w"), h.effects());
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -170,7 +166,7 @@ class StringCommandsTest {
         "SET a 1 PXAT " + (t + 10_000), "SET b 1 PXAT " + (t + 1500),
         "SET c 1 PXAT " + (t / 1000 + 100) * 1000, "SET d 1 PXAT " + (t + 5)),
         sorted(h.effects()));
-    assertReplays();
+    h.assertReplays();
     h.clock.advance(6);
     assertEquals("(nil)", h.cli("GET", "d"));
     assertEquals("\"1\"", h.cli("GET", "b"));
@@ -183,7 +179,7 @@ class StringCommandsTest {
     assertEquals(t + 20_000, expireAt("k"));
     assertEquals("OK", h.cli("SET", "k", "v", "EX", "abc", "EX", "30"));
     assertEquals(t + 30_000, expireAt("k"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -200,7 +196,7 @@ class StringCommandsTest {
     assertEquals(KeyEntry.NO_EXPIRY, expireAt("n"));
     assertEquals(List.of("SET k v PXAT " + (t + 100_000), "SET k w KEEPTTL", "SET k x KEEPTTL", "SET k y"),
         h.effects().stream().filter(e -> e.startsWith("SET k")).toList());
-    assertReplays();
+    h.assertReplays();
   }
 
   @ParameterizedTest(name = "SET k v {0}")
@@ -232,7 +228,7 @@ class StringCommandsTest {
     assertEquals(9223372036854775000L, expireAt("k"));
     assertEquals("OK", h.cli("SET", "k", "v", "PXAT", "9223372036854775807"));
     assertEquals(Long.MAX_VALUE, expireAt("k"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -250,10 +246,10 @@ class StringCommandsTest {
   @Test
   void setPxatInThePastStoresAKeyThatIsAlreadyGone() {
     assertEquals("OK", h.cli("SET", "k", "v", "PXAT", "1"));
-    assertReplays();
+    h.assertReplays();
     assertEquals("(nil)", h.cli("GET", "k"));
     assertEquals(List.of("SET k v PXAT 1", "DEL k"), h.effects());
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -262,7 +258,7 @@ class StringCommandsTest {
     h.clock.advance(11);
     assertEquals("OK", h.cli("SET", "k", "w", "NX"));
     assertEquals(List.of("SET k v PXAT " + (now() - 11 + 10), "DEL k", "SET k w"), h.effects());
-    assertReplays();
+    h.assertReplays();
   }
 
   // ---- SETNX / SETEX / PSETEX / GETSET -----------------------------------------------------
@@ -286,7 +282,7 @@ class StringCommandsTest {
     assertEquals(t + 10_000, expireAt("a"));
     assertEquals(t + 1500, expireAt("b"));
     assertEquals(List.of("SET a v PXAT " + (t + 10_000), "SET b w PXAT " + (t + 1500)), sorted(h.effects()));
-    assertReplays();
+    h.assertReplays();
     putList("l");
     assertEquals("OK", h.cli("SETEX", "l", "10", "v"));
     assertEquals("\"v\"", h.cli("GET", "l"));
@@ -314,7 +310,7 @@ class StringCommandsTest {
     assertEquals("\"w\"", h.cli("GET", "k"));
     assertEquals(KeyEntry.NO_EXPIRY, expireAt("k"));
     assertEquals("SET k w", h.effects().get(h.effects().size() - 1));
-    assertReplays();
+    h.assertReplays();
     putList("l");
     assertEquals(WRONGTYPE, h.cli("GETSET", "l", "v"));
   }
@@ -329,7 +325,7 @@ class StringCommandsTest {
     assertEquals("(nil)", h.cli("GET", "k"));
     assertNull(entry("k"));
     assertEquals(List.of("SET k v", "DEL k"), h.effects());
-    assertReplays();
+    h.assertReplays();
     putList("l");
     assertEquals(WRONGTYPE, h.cli("GETDEL", "l"));
   }
@@ -361,7 +357,7 @@ class StringCommandsTest {
     assertEquals(List.of("SET k v", "SET k v PXAT " + (t + 10_000), "SET k v PXAT " + (t + 500),
         "SET k v PXAT " + (t / 1000 + 50) * 1000, "SET k v PXAT " + (t + 77), "SET k v PXAT " + (t + 20_000)),
         h.effects());
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -370,7 +366,7 @@ class StringCommandsTest {
     assertEquals("\"v\"", h.cli("GETEX", "k", "PERSIST"));
     assertEquals(KeyEntry.NO_EXPIRY, expireAt("k"));
     assertEquals("SET k v", h.effects().get(1));
-    assertReplays();
+    h.assertReplays();
     h.clearEffects();
     assertEquals("\"v\"", h.cli("GETEX", "k", "PERSIST"));
     assertEquals(List.of(), h.effects());
@@ -385,7 +381,7 @@ class StringCommandsTest {
     assertNull(entry("a"));
     assertNull(entry("b"));
     assertEquals(List.of("DEL a", "DEL b", "SET a v", "SET b w"), sorted(h.effects()));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -423,7 +419,7 @@ class StringCommandsTest {
     assertEquals("1) \"3\"\n2) \"2\"\n3) (nil)\n4) (nil)", h.cli("MGET", "a", "b", "l", "zz"));
     assertEquals(List.of("SET a 1", "SET a 3", "SET b 2"), sorted(h.effects()));
     h.keyspace(h.shardOf("l")).database(0).remove(bytes("l"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -431,7 +427,7 @@ class StringCommandsTest {
     h.cli("SET", "a", "1", "EX", "100");
     h.cli("MSET", "a", "2");
     assertEquals(KeyEntry.NO_EXPIRY, expireAt("a"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -447,7 +443,7 @@ class StringCommandsTest {
     assertEquals("(nil)", h.cli("GET", "y"));
     assertEquals(List.of("SET a 1", "SET b 2", "SET x 1", "SET x 2"), sorted(h.effects()));
     h.keyspace(h.shardOf("l")).database(0).remove(bytes("l"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -456,7 +452,7 @@ class StringCommandsTest {
     h.clock.advance(11);
     assertEquals("(integer) 1", h.cli("MSETNX", "a", "2"));
     assertEquals("\"2\"", h.cli("GET", "a"));
-    assertReplays();
+    h.assertReplays();
   }
 
   // ---- APPEND / STRLEN ---------------------------------------------------------------------
@@ -470,7 +466,7 @@ class StringCommandsTest {
     assertEquals("\"Hello World\"", h.cli("GET", "k"));
     assertEquals("(integer) 11", h.cli("STRLEN", "k"));
     assertEquals(List.of("APPEND k ", "APPEND k Hello", "APPEND k  World"), h.effects());
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -488,7 +484,7 @@ class StringCommandsTest {
     h.cli("SET", "k", "v", "EX", "100");
     h.cli("APPEND", "k", "w");
     assertEquals(t + 100_000, expireAt("k"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -555,7 +551,7 @@ class StringCommandsTest {
     assertArrayEquals(new byte[] {0, 0, 0, 'a', 'b'}, ((Reply.Bulk) h.run("GET", "n")).value());
     assertEquals(List.of("SET k Hello World", "SETRANGE k 10 abc", "SETRANGE k 6 Redis", "SETRANGE n 3 ab"),
         sorted(h.effects()));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -567,7 +563,7 @@ class StringCommandsTest {
     // With nothing to write, even an offset past the limit is fine.
     assertEquals("(integer) 3", h.cli("SETRANGE", "k", "536870912", ""));
     assertEquals(List.of("SET k abc"), h.effects());
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -577,7 +573,7 @@ class StringCommandsTest {
     h.cli("SETRANGE", "k", "1", "X");
     assertEquals("\"aXc\"", h.cli("GET", "k"));
     assertEquals(t + 100_000, expireAt("k"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -613,7 +609,7 @@ class StringCommandsTest {
     assertEquals("\"2\"", h.cli("GET", "k"));
     assertEquals(List.of("DECR k", "DECR n", "DECRBY k 10", "DECRBY k 3", "INCR k", "INCRBY k 10",
         "INCRBY k 5", "INCRBY m -5"), sorted(h.effects()));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -622,7 +618,7 @@ class StringCommandsTest {
     h.cli("SET", "k", "1", "EX", "100");
     assertEquals("(integer) 2", h.cli("INCR", "k"));
     assertEquals(t + 100_000, expireAt("k"));
-    assertReplays();
+    h.assertReplays();
   }
 
   @Test
@@ -643,7 +639,7 @@ class StringCommandsTest {
     assertEquals(List.of("DECRBY n -9223372036854775807", "INCRBY m -9223372036854775808",
         "INCRBY max -9223372036854775808", "SET max 9223372036854775807", "SET min -9223372036854775808"),
         sorted(h.effects()));
-    assertReplays();
+    h.assertReplays();
   }
 
   @ParameterizedTest(name = "INCR on \"{0}\"")
@@ -689,7 +685,7 @@ class StringCommandsTest {
     assertEquals('"' + expected + '"', h.cli("INCRBYFLOAT", "k", increment));
     assertEquals('"' + expected + '"', h.cli("GET", "k"));
     assertEquals("SET k " + expected + " KEEPTTL", h.effects().get(h.effects().size() - 1));
-    assertReplays();
+    h.assertReplays();
   }
 
   /** 300 random sums whose expected results were produced by a real Redis 7.0.15 (x86-64). */
@@ -707,7 +703,7 @@ class StringCommandsTest {
     assertEquals("\"2.5\"", h.cli("INCRBYFLOAT", "k", "1.5"));
     assertEquals(t + 100_000, expireAt("k"));
     assertEquals(List.of("SET k 1 PXAT " + (t + 100_000), "SET k 2.5 KEEPTTL"), h.effects());
-    assertReplays();
+    h.assertReplays();
   }
 
   @ParameterizedTest(name = "INCRBYFLOAT {0} + {1}")
