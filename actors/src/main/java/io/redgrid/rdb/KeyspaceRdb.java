@@ -1,0 +1,95 @@
+package io.redgrid.rdb;
+
+import io.redgrid.command.family.ValueTypes;
+import io.redgrid.keyspace.Database;
+import io.redgrid.keyspace.KeyEntry;
+import io.redgrid.keyspace.Keyspace;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Writes a whole shard keyspace (all its dbs, non-empty ones only) as one RDB file, and loads one back. */
+public final class KeyspaceRdb {
+  private KeyspaceRdb() {}
+
+  public static void write(Keyspace keyspace, OutputStream out, RdbOptions options, long ctimeSeconds,
+      Map<String, String> extraAux) throws IOException {
+    RdbWriter writer = new RdbWriter(out, options);
+    writer.header(ctimeSeconds, extraAux);
+    for (int db = 0; db < keyspace.databaseCount(); db++) {
+      Database database = keyspace.database(db);
+      if (database.size() == 0) {
+        continue;
+      }
+      writer.database(db, database.size(), database.volatileCount());
+      try {
+        database.forEach(entry -> {
+          try {
+            writer.entry(entry.key(), entry.value(), entry.expireAt());
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+    }
+    writer.finish();
+    out.flush();
+  }
+
+  /**
+   * Loads an RDB into the keyspace: keys expired at {@code now} are skipped (as a Redis master
+   * does); keys already present are replaced. Returns the aux fields.
+   */
+  public static Map<String, String> load(InputStream in, Keyspace target, long now) throws IOException {
+    Map<String, String> aux = new LinkedHashMap<>();
+    try {
+      new RdbReader(in).read(new RdbVisitor() {
+        @Override
+        public void aux(String key, String value) {
+          aux.put(key, value);
+        }
+
+        @Override
+        public void entry(int db, byte[] key, Object value, long expireAt) {
+          if (db >= target.databaseCount()) {
+            throw new UncheckedIOException(new RdbFormatException("Data file was created with a "
+                + "Redis server configured to handle more than " + target.databaseCount()
+                + " databases (key in db " + db + ")", -1));
+          }
+          if (expireAt != KeyEntry.NO_EXPIRY && expireAt < now) {
+            return;
+          }
+          Database database = target.database(db);
+          database.remove(key);
+          database.put(key, value, expireAt).touch(now);
+        }
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    return aux;
+  }
+
+  /**
+   * An independent point-in-time copy of a keyspace (collections copied via
+   * ValueTypes.duplicate; byte[] strings are immutable and shared), taken on the shard thread so
+   * a background writer can serialize it while the shard goes on.
+   */
+  public static Keyspace copy(Keyspace keyspace) {
+    Keyspace copy = new Keyspace(keyspace.shardId(), keyspace.databaseCount());
+    for (int db = 0; db < keyspace.databaseCount(); db++) {
+      Database target = copy.database(db);
+      keyspace.database(db).forEach(entry -> {
+        Object value = entry.value();
+        Object copied = value instanceof byte[] ? value : ValueTypes.duplicate(value);
+        target.put(entry.key(), copied, entry.expireAt()).touch(entry.lastAccess());
+      });
+    }
+    return copy;
+  }
+}
