@@ -29,6 +29,7 @@ public final class Commands {
     table.register(new SetCommands());
     table.register(new io.redgrid.command.family.SortCommands());
     table.register(new io.redgrid.command.family.PubSubCommands());
+    table.register(new io.redgrid.command.family.DumpCommands());
     return table;
   }
 }

@@ -53,6 +53,11 @@ public final class KeyEntry {
     return frequency;
   }
 
+  /** Sets the LFU counter (RESTORE ... FREQ), 0..255. */
+  public void setFrequency(int frequency) {
+    this.frequency = frequency;
+  }
+
   /** Records an access at {@code now} (keyspace clock milliseconds). */
   public void touch(long now) {
     lastAccess = now;
