@@ -43,6 +43,7 @@ public final class Call {
   private final Tracking tracking;
   private final long client;
   private CompletionStage<?> deferral;
+  private CompletionStage<Reply> laterReply;
   private BlockRequest blockRequest;
 
   Call(CommandTable table, CommandSpec spec, byte[][] argv, Context context) {
@@ -301,6 +302,23 @@ public final class Call {
 
   public CompletionStage<?> deferral() {
     return deferral;
+  }
+
+  /**
+   * A connection command whose reply comes later (SAVE): the connection writes what
+   * {@code reply} completes with, then goes on with the client's next command.
+   */
+  public void replyLater(CompletionStage<Reply> reply) {
+    this.laterReply = reply;
+  }
+
+  /** The coordinator token holding this call's shards (SAVE under every shard), or 0. */
+  public long holdToken() {
+    return shards.holdToken();
+  }
+
+  public CompletionStage<Reply> laterReply() {
+    return laterReply;
   }
 
   /**

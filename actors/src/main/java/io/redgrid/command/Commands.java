@@ -30,6 +30,7 @@ public final class Commands {
     table.register(new io.redgrid.command.family.SortCommands());
     table.register(new io.redgrid.command.family.PubSubCommands());
     table.register(new io.redgrid.command.family.DumpCommands());
+    table.register(new io.redgrid.command.family.PersistenceCommands());
     return table;
   }
 }

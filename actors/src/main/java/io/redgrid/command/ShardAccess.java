@@ -10,6 +10,11 @@ public interface ShardAccess {
   /** Every held shard, in shard order. */
   List<Keyspace> all();
 
+  /** The coordinator token holding these shards, 0 when they are not held by one. */
+  default long holdToken() {
+    return 0;
+  }
+
   /** Access to a single shard: every key a routed command declares belongs to it. */
   static ShardAccess of(Keyspace keyspace) {
     List<Keyspace> only = List.of(keyspace);

@@ -36,6 +36,17 @@ public final class ServerConfig {
         Directive.text("logfile", "", false),
         Directive.memory("proto-max-bulk-len", 512L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE, true),
         Directive.integer("keyspace-shards", 16, 1, 16384, false),
+        new Directive("save", "3600 1 300 100 60 10000", true, ServerConfig::saveRules),
+        Directive.text("dbfilename", "dump.rdb", true),
+        Directive.bool("rdbcompression", true, true),
+        Directive.bool("rdbchecksum", true, false),
+        Directive.bool("appendonly", false, true),
+        Directive.oneOf("appendfsync", "everysec", true, List.of("everysec", "always", "no")),
+        Directive.text("appendfilename", "appendonly.aof", false),
+        Directive.text("appenddirname", "appendonlydir", false),
+        Directive.bool("aof-load-truncated", true, true),
+        Directive.integer("auto-aof-rewrite-percentage", 100, 0, Integer.MAX_VALUE, true),
+        Directive.memory("auto-aof-rewrite-min-size", 64L * 1024 * 1024, 0, Long.MAX_VALUE, true),
         new Directive("notify-keyspace-events", "", true,
             value -> KeyspaceEvents.format(KeyspaceEvents.parse(value))))) {
       DIRECTIVES.put(d.name(), d);
@@ -107,6 +118,7 @@ public final class ServerConfig {
   /** Applies config-file text: one directive per line, {@code #} comments, quoted arguments. */
   public void load(String text, String source) throws ConfigException {
     String[] lines = text.split("\n");
+    boolean saveSeen = false;
     for (int n = 0; n < lines.length; n++) {
       String line = lines[n].strip();
       if (line.isEmpty() || line.startsWith("#")) {
@@ -125,6 +137,13 @@ public final class ServerConfig {
             : "Bad directive or wrong number of arguments"));
       }
       String value = String.join(" ", words.subList(1, words.size()));
+      if (name.equals("save")) {
+        // As redis.conf: the first save line replaces the defaults, later ones add rules.
+        if (saveSeen && !value.isBlank() && !values.get("save").isEmpty()) {
+          value = values.get("save") + " " + value;
+        }
+        saveSeen = true;
+      }
       try {
         values.put(name, directive.validator().normalize(value));
         given.put(name, value);
@@ -239,6 +258,49 @@ public final class ServerConfig {
 
   public long protoMaxBulkLength() {
     return getLong("proto-max-bulk-len");
+  }
+
+  /** The {@code save} rules: pairs of seconds and changes, or none. */
+  public long[] saveRules() {
+    String rules = get("save");
+    if (rules.isEmpty()) {
+      return new long[0];
+    }
+    String[] words = rules.split(" ");
+    long[] parsed = new long[words.length];
+    for (int i = 0; i < words.length; i++) {
+      parsed[i] = Long.parseLong(words[i]);
+    }
+    return parsed;
+  }
+
+  /** Validates {@code save} as Redis: an even number of non-negative integers, or "" for none. */
+  private static String saveRules(String value) {
+    String trimmed = value.strip();
+    if (trimmed.isEmpty() || trimmed.equals("\"\"")) {
+      return "";
+    }
+    String[] words = trimmed.split("\\s+");
+    if (words.length % 2 != 0) {
+      throw new IllegalArgumentException("Invalid save parameters");
+    }
+    StringBuilder normal = new StringBuilder();
+    for (String word : words) {
+      long parsed;
+      try {
+        parsed = Long.parseLong(word);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("Invalid save parameters");
+      }
+      if (parsed < 0 || parsed > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("Invalid save parameters");
+      }
+      if (normal.length() > 0) {
+        normal.append(' ');
+      }
+      normal.append(parsed);
+    }
+    return normal.toString();
   }
 
   private static Set<String> redisDirectives() {

@@ -105,6 +105,12 @@ public final class Coordinator {
       } catch (RuntimeException e) {
         return holding.release().thenApply(ignored -> Reply.error("ERR internal error: " + e));
       }
+      CompletionStage<Reply> later = call.laterReply();
+      if (later != null) {
+        // SAVE, DEBUG RELOAD: the shards stay held until the work is done, then the reply goes.
+        return later.exceptionally(failure -> Reply.error("ERR " + failure.getMessage()))
+            .thenComposeAsync(result -> holding.release().thenApply(ignored -> result), executor);
+      }
       CompletionStage<?> deferral = call.deferral();
       if (deferral == null) {
         return holding.release().thenApply(ignored -> {
@@ -155,6 +161,11 @@ public final class Coordinator {
     @Override
     public List<Keyspace> all() {
       return heldInOrder;
+    }
+
+    @Override
+    public long holdToken() {
+      return token;
     }
 
     /** Prepares a call whose keyspace is these shards and whose effects are kept per shard. */

@@ -18,6 +18,13 @@ public final class Keyspace {
     }
   }
 
+  /** This keyspace's databases under another shard id (a snapshot loaded from a file). */
+  public Keyspace withShardId(int id) {
+    Keyspace relabelled = new Keyspace(id, 0);
+    relabelled.databases = databases;
+    return relabelled;
+  }
+
   public int shardId() {
     return shardId;
   }

@@ -53,4 +53,14 @@ public interface ServerContext {
   default io.redgrid.tracking.Tracking tracking() {
     return null;
   }
+
+  /** SAVE, BGSAVE, BGREWRITEAOF and INFO persistence; null where data is not persisted (unit tests). */
+  default PersistenceControl persistence() {
+    return null;
+  }
+
+  /** True while the shards are still loading their data at start-up (clients get -LOADING). */
+  default boolean loading() {
+    return false;
+  }
 }

@@ -13,6 +13,8 @@ public final class ServerStats {
   public final LongAdder netInputBytes = new LongAdder();
   public final LongAdder netOutputBytes = new LongAdder();
   public final LongAdder errorReplies = new LongAdder();
+  /** Redis' dirty counter: changes persisted since the last save (rdb_changes_since_last_save). */
+  public final LongAdder dirty = new LongAdder();
 
   private static final int OPS_SAMPLES = 16;
   private final long[] opsSamples = new long[OPS_SAMPLES];

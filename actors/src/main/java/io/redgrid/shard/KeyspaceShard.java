@@ -10,6 +10,8 @@ import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.RecoveryCompleted;
+import akka.persistence.typed.RecoveryFailed;
+import akka.persistence.typed.SnapshotAdapter;
 import akka.persistence.typed.javadsl.CommandHandler;
 import akka.persistence.typed.javadsl.Effect;
 import akka.persistence.typed.javadsl.EventHandler;
@@ -24,6 +26,7 @@ import io.redgrid.keyspace.Database;
 import io.redgrid.keyspace.KeyEntry;
 import io.redgrid.keyspace.Keyspace;
 import io.redgrid.protocol.Reply;
+import io.redgrid.rdb.KeyspaceRdb;
 import io.redgrid.pubsub.KeyspaceEvents;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,6 +108,7 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
         .onCommand(ShardMessage.Lock.class, this::onLock)
         .onCommand(ShardMessage.Release.class, this::onRelease)
         .onCommand(ShardMessage.ExpireTick.class, this::onExpireTick)
+        .onCommand(ShardMessage.Capture.class, this::onCapture)
         .build();
   }
 
@@ -119,6 +123,7 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
   public SignalHandler<Keyspace> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+        .onSignal(RecoveryFailed.class, (state, failed) -> runtime.directory().failed(shardId, failed.getFailure()))
         .onSignal(PostStop.instance(), state -> runtime.directory().unregister(shardId, context.getSelf()))
         .build();
   }
@@ -126,6 +131,26 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
   @Override
   public boolean shouldSnapshot(Keyspace state, ShardEvent event, long sequenceNr) {
     return false;
+  }
+
+  /**
+   * Snapshots are taken by the saver from {@link ShardMessage.Capture} copies, never by Akka
+   * after an event; a loaded snapshot is a keyspace read from an RDB file.
+   */
+  @Override
+  public SnapshotAdapter<Keyspace> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(Keyspace state) {
+        return state;
+      }
+
+      @Override
+      public Keyspace fromJournal(Object from) {
+        Keyspace loaded = (Keyspace) from;
+        return loaded.shardId() == shardId ? loaded : loaded.withShardId(shardId);
+      }
+    };
   }
 
   private void onRecovered(Keyspace keyspace) {
@@ -193,6 +218,7 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
       run.replies().complete(replies);
       return Effect().none();
     }
+    runtime.stats().dirty.add(events.size());
     return Effect().persist(events).thenRun(state -> run.replies().complete(replies));
   }
 
@@ -205,6 +231,23 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
     return Effect().none();
   }
 
+  /**
+   * Copies the keyspace for a save. Akka stashes commands while a persist is in flight, so no
+   * event is pending here: the copy reflects exactly the events up to the last sequence number.
+   */
+  private Effect<ShardEvent, Keyspace> onCapture(Keyspace keyspace, ShardMessage.Capture capture) {
+    if (lockedBy != capture.token()) {
+      return Effect().stash();
+    }
+    try {
+      capture.captured().complete(new ShardMessage.Captured(
+          shardId, KeyspaceRdb.copy(keyspace), lastSequenceNumber(context)));
+    } catch (RuntimeException e) {
+      capture.captured().completeExceptionally(e);
+    }
+    return Effect().none();
+  }
+
   private Effect<ShardEvent, Keyspace> onRelease(Keyspace keyspace, ShardMessage.Release release) {
     if (release.token() != lockedBy) {
       context.getLog().error("shard {} ignored a release by {}, held by {}", shardId, release.token(), lockedBy);
@@ -212,6 +255,7 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
       return Effect().none();
     }
     lockedBy = 0;
+    runtime.stats().dirty.add(release.events().size());
     if (release.events().isEmpty()) {
       release.persisted().complete(null);
       return Effect().unstashAll();
@@ -254,7 +298,11 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
         }
       } while (expired > EXPIRE_SAMPLE / 4 && System.nanoTime() < deadline);
     }
-    return events.isEmpty() ? Effect().none() : Effect().persist(events);
+    if (events.isEmpty()) {
+      return Effect().none();
+    }
+    runtime.stats().dirty.add(events.size());
+    return Effect().persist(events);
   }
 
   private static final byte[] DEL = {'D', 'E', 'L'};

@@ -31,6 +31,32 @@ public final class ShardDirectory {
     local.compareAndSet(shard, ref, null);
   }
 
+  private volatile Throwable recoveryFailure;
+
+  /** A shard could not recover its data (corrupt or unreadable files): the node must not serve. */
+  void failed(int shard, Throwable cause) {
+    if (recoveryFailure == null) {
+      recoveryFailure = new IllegalStateException("shard " + shard + " could not load its data: "
+          + cause.getMessage(), cause);
+    }
+  }
+
+  /** Why a shard failed to recover, or null. */
+  public Throwable recoveryFailure() {
+    return recoveryFailure;
+  }
+
+  /** How many shards have recovered, for start-up progress. */
+  public int registeredCount() {
+    int count = 0;
+    for (int i = 0; i < local.length(); i++) {
+      if (local.get(i) != null) {
+        count++;
+      }
+    }
+    return count;
+  }
+
   public boolean allRegistered() {
     for (int i = 0; i < local.length(); i++) {
       if (local.get(i) == null) {

@@ -38,6 +38,16 @@ public sealed interface ShardMessage {
   record Release(long token, List<ShardEvent> events, CompletableFuture<Void> persisted)
       implements ShardMessage {}
 
+  /**
+   * Takes a point-in-time copy of the shard for SAVE, BGSAVE and AOF rewrites. Served while the
+   * shard is held by {@code token} (the saver holds every shard, so the copies form one
+   * consistent cut) or, with token 0, when the shard is free.
+   */
+  record Capture(long token, CompletableFuture<Captured> captured) implements ShardMessage {}
+
+  /** A shard's copy and the sequence number of the last event it reflects. */
+  record Captured(int shard, Keyspace copy, long sequenceNr) {}
+
   /** Timer tick of the active expiry sweep. */
   enum ExpireTick implements ShardMessage {
     INSTANCE

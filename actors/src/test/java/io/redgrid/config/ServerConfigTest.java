@@ -41,9 +41,9 @@ class ServerConfigTest {
     assertTrue(unknown.getMessage().contains(">>> 'no-such-thing 1'"), unknown.getMessage());
     assertTrue(unknown.getMessage().contains("Bad directive or wrong number of arguments"));
     ConfigException redisOnly = assertThrows(ConfigException.class,
-        () -> ServerConfig.fromArgs(new String[] {"--appendonly", "yes"}));
+        () -> ServerConfig.fromArgs(new String[] {"--lazyfree-lazy-eviction", "yes"}));
     assertTrue(redisOnly.getMessage().contains(
-        "Directive 'appendonly' is a Redis directive that RedGrid does not implement yet"), redisOnly.getMessage());
+        "Directive 'lazyfree-lazy-eviction' is a Redis directive that RedGrid does not implement yet"), redisOnly.getMessage());
     ConfigException badValue = assertThrows(ConfigException.class,
         () -> ServerConfig.fromArgs(new String[] {"--port", "abc"}));
     assertTrue(badValue.getMessage().contains(">>> 'port abc'"), badValue.getMessage());

@@ -211,10 +211,28 @@ final class Connection {
             + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"));
         continue;
       }
+      if (node.loading()) {
+        if (!spec.has(Flag.LOADING)) {
+          reply(Reply.error("LOADING Redis is loading the dataset in memory"));
+          continue;
+        }
+        if (spec.route() != Route.CONNECTION) {
+          // INFO and the like answer at once from what is known; no shard can be held yet.
+          reply(table.execute(spec, argv, context().shards(NO_SHARDS)));
+          continue;
+        }
+      }
       session.commandStarted(spec.fullName(), System.currentTimeMillis());
       node.stats().commandsProcessed.increment();
       switch (spec.route()) {
-        case CONNECTION -> reply(table.execute(spec, argv, context()));
+        case CONNECTION -> {
+          Call call = table.prepare(spec, argv, context());
+          Reply result = table.run(call);
+          if (call.laterReply() != null) {
+            return call.laterReply().thenComposeAsync(this::replyAndContinue, executor);
+          }
+          reply(result);
+        }
         case ALL_SHARDS -> {
           return coordinator.run(coordinator.allShards(), spec, argv, context())
               .thenComposeAsync(this::replyAndContinue, executor);
@@ -299,6 +317,19 @@ final class Connection {
     }
     return shard;
   }
+
+  /** The shards seen by a command while loading: none yet. */
+  private static final io.redgrid.command.ShardAccess NO_SHARDS = new io.redgrid.command.ShardAccess() {
+    @Override
+    public io.redgrid.keyspace.Keyspace keyspaceFor(byte[] key) {
+      throw new IllegalStateException("no shard while loading");
+    }
+
+    @Override
+    public List<io.redgrid.keyspace.Keyspace> all() {
+      return List.of();
+    }
+  };
 
   private Call.Context context() {
     return new Call.Context()

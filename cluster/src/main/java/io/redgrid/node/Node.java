@@ -2,6 +2,7 @@ package io.redgrid.node;
 
 import akka.Done;
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Adapter;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.typed.Cluster;
@@ -27,6 +28,13 @@ import io.redgrid.command.CommandTable;
 import io.redgrid.command.Commands;
 import io.redgrid.config.ServerConfig;
 import io.redgrid.coordinator.Coordinator;
+import io.redgrid.persistence.PersistencePlugins;
+import io.redgrid.persistence.aof.AppendOnlyFile;
+import io.redgrid.persistence.aof.FsyncPolicy;
+import io.redgrid.persistence.control.DumpImport;
+import io.redgrid.persistence.control.NodePersistence;
+import io.redgrid.persistence.rdb.SnapshotFiles;
+import io.redgrid.rdb.RdbOptions;
 import io.redgrid.keyspace.Clock;
 import io.redgrid.keyspace.ShardMap;
 import io.redgrid.protocol.Reply;
@@ -59,10 +67,15 @@ public final class Node implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final NodeContext context;
   private final Tcp.ServerBinding binding;
+  private final NodePersistence persistence;
+  /** Where the shards' RDB snapshots live, under {@code dir}. */
+  static final String SNAPSHOT_DIR = "snapshots";
   private final CompletableFuture<Boolean> shutdownRequested = new CompletableFuture<>();
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private Node(ActorSystem<Void> system, NodeContext context, Tcp.ServerBinding binding) {
+  private Node(ActorSystem<Void> system, NodeContext context, Tcp.ServerBinding binding,
+      NodePersistence persistence) {
+    this.persistence = persistence;
     this.system = system;
     this.context = context;
     this.binding = binding;
@@ -74,6 +87,13 @@ public final class Node implements AutoCloseable {
   }
 
   static Node start(ServerConfig config, Clock clock) {
+    SnapshotFiles snapshots = new SnapshotFiles(config.dir().resolve(SNAPSHOT_DIR), rdbOptions(config));
+    try {
+      DumpImport.importIfFresh(config.dir().resolve(config.get("dbfilename")), snapshots,
+          new ShardMap(config.keyspaceShards()), config.databases(), clock.millis());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "redgrid", akkaConfig(config));
     CompletableFuture<Boolean> shutdown = new CompletableFuture<>();
     try {
@@ -117,10 +137,32 @@ public final class Node implements AutoCloseable {
 
       PubSubBridge.start(system, context.pubsub(), cluster.selfMember().uniqueAddress().toString(),
           () -> cluster.state().members().size() > 1);
-      awaitShards(sharding, directory);
+      AppendOnlyFile aof = AppendOnlyFile.get(Adapter.toClassic(system));
+      NodePersistence persistence = new NodePersistence(config, coordinator, router, stats, clock, snapshots, aof);
+      persistence.loading(context::loading);
+      context.persistence(persistence);
+      context.loading(() -> !directory.allRegistered());
+      config.onChange(changes -> applyPersistenceChanges(changes, aof, persistence));
+      // Bound before loading, as Redis: clients connecting meanwhile get -LOADING.
       Tcp.ServerBinding binding = bind(system, context, config);
       context.port(((InetSocketAddress) binding.localAddress()).getPort());
-      Node node = new Node(system, context, binding);
+      Node node = new Node(system, context, binding, persistence);
+      long loadStart = System.nanoTime();
+      try {
+        awaitShards(sharding, directory);
+      } catch (RuntimeException e) {
+        binding.unbind();
+        throw e;
+      }
+      long keys = coordinator.acquire(coordinator.allShards()).thenCompose(holding -> {
+        long total = holding.all().stream().mapToLong(io.redgrid.keyspace.Keyspace::keyCount).sum();
+        return holding.release().thenApply(ignored -> total);
+      }).toCompletableFuture().join();
+      persistence.loaded(keys, 0);
+      log.info("DB loaded from disk: {} keys in {} seconds", keys,
+          String.format("%.3f", (System.nanoTime() - loadStart) / 1e9));
+      system.scheduler().scheduleAtFixedRate(Duration.ofSeconds(1), Duration.ofMillis(100),
+          persistence::cron, system.executionContext());
       // Redis' serverCron samples the ops counter every 100 ms for instantaneous_ops_per_sec.
       system.scheduler().scheduleAtFixedRate(Duration.ofMillis(100), Duration.ofMillis(100),
           () -> stats.sampleOps(System.currentTimeMillis()), system.executionContext());
@@ -129,7 +171,7 @@ public final class Node implements AutoCloseable {
       shutdown.thenAccept(save -> {
         Thread stopper = new Thread(() -> {
           log.info("User requested shutdown...");
-          node.close();
+          node.close(save);
           log.info("Redis is now ready to exit, bye bye...");
           node.shutdownRequested.complete(save);
         }, "redgrid-shutdown-request");
@@ -148,6 +190,9 @@ public final class Node implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     long lastPoke = 0;
     while (!directory.allRegistered()) {
+      if (directory.recoveryFailure() != null) {
+        throw new IllegalStateException(directory.recoveryFailure().getMessage(), directory.recoveryFailure());
+      }
       if (System.nanoTime() - lastPoke > TimeUnit.SECONDS.toNanos(1)) {
         for (int shard = 0; shard < directory.shardCount(); shard++) {
           if (directory.get(shard) == null) {
@@ -254,11 +299,49 @@ public final class Node implements AutoCloseable {
       case "warning", "nothing" -> "WARNING";
       default -> "INFO";
     };
-    Config node = ConfigFactory.parseMap(Map.of("akka.loglevel", level))
+    String dir = config.dir().toAbsolutePath().toString();
+    Map<String, Object> directives = new java.util.HashMap<>();
+    directives.put("akka.loglevel", level);
+    directives.put("redgrid.aof-journal.dir", dir);
+    directives.put("redgrid.aof-journal.appenddirname", config.get("appenddirname"));
+    directives.put("redgrid.aof-journal.appendfilename", config.get("appendfilename"));
+    directives.put("redgrid.aof-journal.appendonly", config.get("appendonly"));
+    directives.put("redgrid.aof-journal.appendfsync", config.get("appendfsync"));
+    directives.put("redgrid.aof-journal.aof-load-truncated", config.get("aof-load-truncated"));
+    directives.put("redgrid.rdb-snapshot-store.dir", dir);
+    directives.put("redgrid.rdb-snapshot-store.snapshot-dir", SNAPSHOT_DIR);
+    directives.put("redgrid.rdb-snapshot-store.databases", config.databases());
+    directives.put("redgrid.rdb-snapshot-store.rdbcompression", config.get("rdbcompression"));
+    directives.put("redgrid.rdb-snapshot-store.rdbchecksum", config.get("rdbchecksum"));
+    Config node = ConfigFactory.parseMap(directives)
         .withFallback(ConfigFactory.defaultApplication())
         .withFallback(ConfigFactory.parseResources(Node.class, "/redgrid-akka.conf"))
-        .withFallback(KeyspaceShard.akkaDefaults());
+        .withFallback(KeyspaceShard.akkaDefaults())
+        .withFallback(PersistencePlugins.akkaDefaults());
     return ConfigFactory.load(node);
+  }
+
+  private static RdbOptions rdbOptions(ServerConfig config) {
+    return new RdbOptions(config.get("rdbcompression").equals("yes"), config.get("rdbchecksum").equals("yes"));
+  }
+
+  /** CONFIG SET appendonly / appendfsync take effect at once, as in Redis. */
+  private static void applyPersistenceChanges(Map<String, String> changes, AppendOnlyFile aof,
+      NodePersistence persistence) {
+    if (changes.containsKey("appendfsync")) {
+      aof.setFsync(FsyncPolicy.parse(changes.get("appendfsync")));
+    }
+    String appendonly = changes.get("appendonly");
+    if (appendonly != null) {
+      boolean on = appendonly.equals("yes");
+      if (on != aof.enabled()) {
+        aof.setEnabled(on);
+        if (on) {
+          // Redis starts the AOF with a rewrite, so that it holds the whole dataset.
+          persistence.bgrewriteaof();
+        }
+      }
+    }
   }
 
   NodeContext context() {
@@ -282,9 +365,17 @@ public final class Node implements AutoCloseable {
     return system.getWhenTerminated();
   }
 
-  /** Stops accepting connections and terminates the actor system; later calls do nothing. */
+  /**
+   * Stops accepting connections, saves when save rules exist (as Redis on SIGTERM), and
+   * terminates the actor system; later calls do nothing.
+   */
   @Override
   public void close() {
+    close(context.config().saveRules().length > 0);
+  }
+
+  /** Like {@link #close()}, saving or not as SHUTDOWN [NO]SAVE asked. */
+  public void close(boolean save) {
     if (!closed.compareAndSet(false, true)) {
       system.getWhenTerminated().toCompletableFuture().join();
       return;
@@ -294,6 +385,12 @@ public final class Node implements AutoCloseable {
     } catch (Exception e) {
       log.warn("unbinding the gateway failed: {}", e.toString());
     }
+    try {
+      persistence.saveForShutdown(save);
+    } catch (RuntimeException e) {
+      log.warn("Error trying to save the DB: {}", e.toString());
+    }
+    persistence.close();
     system.terminate();
     try {
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);

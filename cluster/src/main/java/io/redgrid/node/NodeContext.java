@@ -39,6 +39,8 @@ final class NodeContext implements ServerContext {
   private volatile KeyspaceEvents keyspaceEvents = KeyspaceEvents.NONE;
   private volatile OutputLimits outputLimits = OutputLimits.PUBSUB_DEFAULT;
   private volatile io.redgrid.tracking.Tracking tracking = new io.redgrid.tracking.Tracking(id -> null);
+  private volatile io.redgrid.server.PersistenceControl persistence;
+  private volatile java.util.function.BooleanSupplier loading = () -> false;
 
   NodeContext(ServerConfig config, CommandTable table, ShardMap shardMap, ShardRouter router,
       Coordinator coordinator, Executor executor, Clock clock, ServerStats stats,
@@ -99,6 +101,24 @@ final class NodeContext implements ServerContext {
   @Override
   public KeyspaceEvents keyspaceEvents() {
     return keyspaceEvents;
+  }
+
+  @Override
+  public io.redgrid.server.PersistenceControl persistence() {
+    return persistence;
+  }
+
+  void persistence(io.redgrid.server.PersistenceControl persistence) {
+    this.persistence = persistence;
+  }
+
+  @Override
+  public boolean loading() {
+    return loading.getAsBoolean();
+  }
+
+  void loading(java.util.function.BooleanSupplier loading) {
+    this.loading = loading;
   }
 
   void keyspaceEvents(KeyspaceEvents events) {

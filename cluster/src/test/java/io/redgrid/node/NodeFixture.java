@@ -11,11 +11,21 @@ import java.nio.charset.StandardCharsets;
 final class NodeFixture implements AutoCloseable {
   final Node node;
 
+  /** Each fixture gets a data directory of its own unless the test names one. */
   NodeFixture(String... directives) {
-    String[] args = new String[directives.length + 2];
+    boolean hasDir = java.util.Arrays.asList(directives).contains("--dir");
+    String[] args = new String[directives.length + (hasDir ? 2 : 4)];
     args[0] = "--port";
     args[1] = "0";
-    System.arraycopy(directives, 0, args, 2, directives.length);
+    if (!hasDir) {
+      try {
+        args[2] = "--dir";
+        args[3] = java.nio.file.Files.createTempDirectory("redgrid-test").toString();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    System.arraycopy(directives, 0, args, hasDir ? 2 : 4, directives.length);
     try {
       node = Node.start(ServerConfig.fromArgs(args));
     } catch (io.redgrid.config.ConfigException e) {

@@ -68,6 +68,9 @@ public final class DatabaseCommands implements CommandFamily {
       keyspace.flushAll();
     }
     call.propagateToAll(FLUSHALL);
+    if (call.server() != null && call.server().persistence() != null) {
+      call.server().persistence().flushedAll();
+    }
     return Reply.OK;
   }
 

@@ -16,13 +16,24 @@ import java.util.Set;
 
 /** The text of INFO: Redis' section layout and field names, with this node's real figures. */
 final class InfoSections {
-  static final List<String> DEFAULT = List.of("server", "clients", "memory", "stats", "replication", "cluster", "keyspace");
+  static final List<String> DEFAULT = List.of("server", "clients", "memory", "persistence", "stats", "replication", "cluster", "keyspace");
 
   /** Like Redis' run id: random per process, so a restart is visible to clients. */
   private static final String RUN_ID = randomHex(20);
   private static final String REPL_ID = randomHex(20);
 
   private InfoSections() {}
+
+  /** Redis' persistence section; without persistence (unit tests) only the loading flag. */
+  private static void persistence(Call call, StringBuilder out) {
+    out.append("# Persistence\r\n");
+    var persistence = call.server().persistence();
+    if (persistence == null) {
+      out.append("loading:").append(call.server().loading() ? 1 : 0).append("\r\n");
+      return;
+    }
+    persistence.info(out);
+  }
 
   /** The report for INFO's arguments (none, default, all, everything, or section names). */
   static String report(Call call) {
@@ -50,6 +61,7 @@ final class InfoSections {
         case "server" -> server(call, out);
         case "clients" -> clients(call.server(), out);
         case "memory" -> memory(out);
+        case "persistence" -> persistence(call, out);
         case "stats" -> stats(call.server().stats(), out);
         case "replication" -> replication(call.server(), out);
         case "cluster" -> out.append("# Cluster\r\ncluster_enabled:0\r\n");

@@ -75,6 +75,10 @@ public final class ServerCommands implements CommandFamily {
 
   private static final List<String> DEBUG_HELP = List.of(
       "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "LOADAOF",
+      "    Flush the AOF buffers on disk and reload the AOF in memory.",
+      "RELOAD",
+      "    Save the RDB on disk and reload it back to memory.",
       "SLEEP <seconds>",
       "    Stop the server for <seconds>. Decimals allowed.",
       "HELP",
@@ -311,7 +315,8 @@ public final class ServerCommands implements CommandFamily {
       throw new CommandError("ERR No shutdown in progress.");
     }
     call.session().requestClose();
-    call.server().shutdown(!nosave);
+    // As Redis: save when asked to, or when save rules exist and NOSAVE was not given.
+    call.server().shutdown(save || (!nosave && call.server().config().saveRules().length > 0));
     return null;
   }
 
@@ -332,6 +337,14 @@ public final class ServerCommands implements CommandFamily {
         call.deferUntil(slept);
       }
       return Reply.OK;
+    }
+    if (call.is(1, "RELOAD") && call.argc() == 2) {
+      call.replyLater(PersistenceCommands.persistence(call).debugReload(call.holdToken(), call.shards()));
+      return null;
+    }
+    if (call.is(1, "LOADAOF") && call.argc() == 2) {
+      call.replyLater(PersistenceCommands.persistence(call).debugLoadAof(call.holdToken(), call.shards()));
+      return null;
     }
     throw new CommandError("ERR unknown subcommand or wrong number of arguments for '" + call.text(1)
         + "'. Try DEBUG HELP.");

@@ -204,8 +204,10 @@ class ServerCommandsTest {
 
   @Test
   void debugHelpAndErrors() {
-    assertEquals("1) DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\n2) SLEEP <seconds>\n"
-        + "3)     Stop the server for <seconds>. Decimals allowed.\n4) HELP\n5)     Prints this help.",
+    assertEquals("1) DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\n2) LOADAOF\n"
+        + "3)     Flush the AOF buffers on disk and reload the AOF in memory.\n4) RELOAD\n"
+        + "5)     Save the RDB on disk and reload it back to memory.\n6) SLEEP <seconds>\n"
+        + "7)     Stop the server for <seconds>. Decimals allowed.\n8) HELP\n9)     Prints this help.",
         h.cli("DEBUG", "HELP"));
     assertEquals("(error) ERR unknown subcommand or wrong number of arguments for 'foo'. Try DEBUG HELP.",
         h.cli("DEBUG", "foo"));

@@ -1,0 +1,63 @@
+package io.redgrid.persistence.control;
+
+import io.redgrid.keyspace.KeyEntry;
+import io.redgrid.keyspace.Keyspace;
+import io.redgrid.keyspace.ShardMap;
+import io.redgrid.persistence.rdb.SnapshotFiles;
+import io.redgrid.rdb.RdbReader;
+import io.redgrid.rdb.RdbVisitor;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * First start on a directory that holds a Redis {@code dump.rdb} but no RedGrid data: the dump
+ * is split by slot into one snapshot per shard (sequence number 0), which the shards then load
+ * like any snapshot. Later starts use RedGrid's own files and leave the dump alone.
+ */
+public final class DumpImport {
+  private static final Logger log = LoggerFactory.getLogger(DumpImport.class);
+
+  private DumpImport() {}
+
+  /** Imports {@code dump} when there is no snapshot yet; returns the number of keys imported, or -1. */
+  public static long importIfFresh(Path dump, SnapshotFiles snapshots, ShardMap shardMap, int databases,
+      long now) throws IOException {
+    if (!Files.isRegularFile(dump) || !snapshots.isEmpty()) {
+      return -1;
+    }
+    Keyspace[] shards = new Keyspace[shardMap.shardCount()];
+    for (int i = 0; i < shards.length; i++) {
+      shards[i] = new Keyspace(i, databases);
+    }
+    long[] counts = new long[2];
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(dump), 1 << 16)) {
+      new RdbReader(in).read(new RdbVisitor() {
+        @Override
+        public void entry(int db, byte[] key, Object value, long expireAt) {
+          if (db >= databases) {
+            throw new IllegalStateException("the RDB holds database " + db + " but databases is " + databases);
+          }
+          if (expireAt != KeyEntry.NO_EXPIRY && expireAt < now) {
+            counts[1]++;
+            return;
+          }
+          shards[shardMap.shardOf(key)].database(db).put(key, value, expireAt);
+          counts[0]++;
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      throw new IOException("Bad RDB file " + dump + ": " + e.getMessage(), e);
+    }
+    long timestamp = System.currentTimeMillis();
+    for (Keyspace shard : shards) {
+      snapshots.writeKeyspace("shard-" + shard.shardId(), 0, timestamp, shard, timestamp / 1000);
+    }
+    log.info("Imported {} keys ({} already expired) from {}", counts[0], counts[1], dump);
+    return counts[0];
+  }
+}
