@@ -1,0 +1,152 @@
+package io.redgrid.persistence.aof;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The AOF record format: an annotation line then the payload bytes.
+ *
+ * <pre>
+ * #RG &lt;pid&gt; &lt;seqNr&gt; &lt;serializerId&gt; &lt;serializerManifest|-&gt; &lt;eventAdapterManifest|-&gt; &lt;writerUuid|-&gt; &lt;i&gt;/&lt;n&gt; &lt;payloadLength&gt;\r\n&lt;payload&gt;
+ * #RG-DEL &lt;pid&gt; &lt;toSeqNr&gt;\r\n
+ * </pre>
+ *
+ * Lines start with '#' so that Redis' own AOF readers skip them, and stay below Redis'
+ * 1024-byte annotation buffer. Strings are UTF-8 with bytes outside '!'..'~' and '%' written as
+ * %XX; "-" stands for the empty string.
+ */
+final class AofRecord {
+  /** Redis reads annotation lines with fgets into a 1024-byte buffer: the line and its \n must fit. */
+  static final int MAX_LINE = 1023;
+
+  static final String EVENT_TAG = "#RG";
+  static final String DELETE_TAG = "#RG-DEL";
+
+  private AofRecord() {}
+
+  /** The annotation of one event. */
+  record Header(
+      String persistenceId,
+      long sequenceNr,
+      int serializerId,
+      String serializerManifest,
+      String eventManifest,
+      String writerUuid,
+      int batchIndex,
+      int batchSize,
+      int payloadLength) {}
+
+  /** The annotation line of an event, with its CRLF. */
+  static byte[] eventLine(Header h) {
+    String line =
+        EVENT_TAG + ' ' + escape(h.persistenceId()) + ' ' + h.sequenceNr() + ' ' + h.serializerId() + ' '
+            + escape(h.serializerManifest()) + ' ' + escape(h.eventManifest()) + ' ' + escape(h.writerUuid())
+            + ' ' + h.batchIndex() + '/' + h.batchSize() + ' ' + h.payloadLength() + "\r\n";
+    return checked(line);
+  }
+
+  /** The line recording a DeleteMessagesTo, with its CRLF. */
+  static byte[] deleteLine(String persistenceId, long toSequenceNr) {
+    return checked(DELETE_TAG + ' ' + escape(persistenceId) + ' ' + toSequenceNr + "\r\n");
+  }
+
+  private static byte[] checked(String line) {
+    byte[] bytes = line.getBytes(StandardCharsets.US_ASCII);
+    if (bytes.length > MAX_LINE) {
+      throw new IllegalArgumentException(
+          "AOF annotation would be " + bytes.length + " bytes, the limit is " + MAX_LINE
+              + " (persistence id or manifest too long)");
+    }
+    return bytes;
+  }
+
+  /** Parses an event annotation (without CRLF); null if it is not well formed. */
+  static Header parseEvent(String line) {
+    String[] f = line.split(" ", -1);
+    if (f.length != 9 || !f[0].equals(EVENT_TAG)) {
+      return null;
+    }
+    try {
+      int slash = f[7].indexOf('/');
+      if (slash <= 0) {
+        return null;
+      }
+      long seq = Long.parseLong(f[2]);
+      int index = Integer.parseInt(f[7].substring(0, slash));
+      int size = Integer.parseInt(f[7].substring(slash + 1));
+      int length = Integer.parseInt(f[8]);
+      if (seq < 1 || size < 1 || index < 0 || index >= size || length < 0) {
+        return null;
+      }
+      return new Header(
+          unescape(f[1]), seq, Integer.parseInt(f[3]), unescape(f[4]), unescape(f[5]), unescape(f[6]),
+          index, size, length);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** A parsed delete line. */
+  record Delete(String persistenceId, long toSequenceNr) {}
+
+  /** Parses a delete annotation (without CRLF); null if it is not well formed. */
+  static Delete parseDelete(String line) {
+    String[] f = line.split(" ", -1);
+    if (f.length != 3 || !f[0].equals(DELETE_TAG)) {
+      return null;
+    }
+    try {
+      return new Delete(unescape(f[1]), Long.parseLong(f[2]));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  static String escape(String s) {
+    if (s == null || s.isEmpty()) {
+      return "-";
+    }
+    if (s.equals("-")) {
+      return "%2D";
+    }
+    StringBuilder out = new StringBuilder(s.length());
+    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if (c <= 0x20 || c >= 0x7f || c == '%') {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+      } else {
+        out.append((char) c);
+      }
+    }
+    return out.toString();
+  }
+
+  static String unescape(String s) {
+    if (s.equals("-")) {
+      return "";
+    }
+    if (s.indexOf('%') < 0) {
+      return s;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= s.length()) {
+          throw new IllegalArgumentException("bad escape");
+        }
+        int hi = Character.digit(s.charAt(i + 1), 16);
+        int lo = Character.digit(s.charAt(i + 2), 16);
+        if (hi < 0 || lo < 0) {
+          throw new IllegalArgumentException("bad escape");
+        }
+        out.write(hi << 4 | lo);
+        i += 2;
+      } else {
+        out.write(c);
+      }
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+}

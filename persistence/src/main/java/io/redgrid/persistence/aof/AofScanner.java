@@ -1,0 +1,207 @@
+package io.redgrid.persistence.aof;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads an incr AOF file once, front to back, and reports its complete records: the one piece of
+ * code that decides what is valid, shared by the journal's start-up and {@link CheckAof}. A batch
+ * (one AtomicWrite) is reported only when all its records are present.
+ */
+final class AofScanner {
+  /** Receives the complete records in file order. */
+  interface Sink {
+    void event(AofRecord.Header header, long offset, int length);
+
+    void delete(String persistenceId, long toSequenceNr);
+  }
+
+  /** What is wrong with a file, if anything. */
+  enum Status {
+    OK,
+    /** The file ends inside a record or batch: everything after {@code okUpTo} is an incomplete tail. */
+    TRUNCATED,
+    /** Bytes that are not a record at {@code errorOffset}. */
+    CORRUPT
+  }
+
+  /**
+   * The verdict: {@code okUpTo} is the end of the last complete batch (the length a --fix keeps),
+   * {@code okLines} the newlines before it.
+   */
+  record Result(Path file, long size, long okUpTo, long okLines, Status status, long errorOffset, String error) {
+    boolean ok() {
+      return status == Status.OK;
+    }
+  }
+
+  private static final Sink IGNORE =
+      new Sink() {
+        @Override
+        public void event(AofRecord.Header header, long offset, int length) {}
+
+        @Override
+        public void delete(String persistenceId, long toSequenceNr) {}
+      };
+
+  private AofScanner() {}
+
+  static Result check(Path file) throws IOException {
+    return scan(file, IGNORE);
+  }
+
+  static Result scan(Path file, Sink sink) throws IOException {
+    long size = Files.size(file);
+    try (InputStream raw = Files.newInputStream(file)) {
+      return new Scan(file, size, new BufferedInputStream(raw, 1 << 16), sink).run();
+    }
+  }
+
+  private static final class Scan {
+    private final Path file;
+    private final long size;
+    private final InputStream in;
+    private final Sink sink;
+    private long pos;
+    private long lines;
+    private long okUpTo;
+    private long okLines;
+    private final List<AofRecord.Header> batch = new ArrayList<>();
+    private final List<long[]> batchPositions = new ArrayList<>();
+    private final byte[] lineBuf = new byte[AofRecord.MAX_LINE];
+    private final byte[] skipBuf = new byte[8192];
+
+    Scan(Path file, long size, InputStream in, Sink sink) {
+      this.file = file;
+      this.size = size;
+      this.in = in;
+      this.sink = sink;
+    }
+
+    Result run() throws IOException {
+      while (true) {
+        long start = pos;
+        int n = readLine();
+        if (n == -1) {
+          return batch.isEmpty() && pos == start ? result(Status.OK, -1, null) : truncated("unexpected end of file");
+        }
+        if (n == -2) {
+          return corrupt(start, "annotation line longer than " + AofRecord.MAX_LINE + " bytes");
+        }
+        if (n < 2 || lineBuf[n - 2] != '\r' || lineBuf[0] != '#') {
+          return corrupt(start, "expected an annotation line");
+        }
+        String line = new String(lineBuf, 0, n - 2, StandardCharsets.US_ASCII);
+        if (line.startsWith(AofRecord.EVENT_TAG + ' ')) {
+          AofRecord.Header h = AofRecord.parseEvent(line);
+          if (h == null) {
+            return corrupt(start, "malformed event annotation");
+          }
+          if (!fitsBatch(h)) {
+            return corrupt(start, "record " + h.batchIndex() + "/" + h.batchSize() + " out of its batch");
+          }
+          if (!skipPayload(h.payloadLength())) {
+            return truncated("short payload");
+          }
+          batch.add(h);
+          batchPositions.add(new long[] {start, pos - start});
+          if (h.batchIndex() == h.batchSize() - 1) {
+            for (int i = 0; i < batch.size(); i++) {
+              sink.event(batch.get(i), batchPositions.get(i)[0], (int) batchPositions.get(i)[1]);
+            }
+            batch.clear();
+            batchPositions.clear();
+            commit();
+          }
+        } else if (line.startsWith(AofRecord.DELETE_TAG + ' ')) {
+          AofRecord.Delete d = AofRecord.parseDelete(line);
+          if (d == null) {
+            return corrupt(start, "malformed delete annotation");
+          }
+          if (!batch.isEmpty()) {
+            return corrupt(start, "delete inside a batch");
+          }
+          sink.delete(d.persistenceId(), d.toSequenceNr());
+          commit();
+        } else if (batch.isEmpty()) {
+          // Someone else's annotation (Redis skips them too).
+          commit();
+        } else {
+          return corrupt(start, "foreign annotation inside a batch");
+        }
+      }
+    }
+
+    private boolean fitsBatch(AofRecord.Header h) {
+      if (batch.isEmpty()) {
+        return h.batchIndex() == 0;
+      }
+      AofRecord.Header first = batch.get(0);
+      return h.batchIndex() == batch.size()
+          && h.batchSize() == first.batchSize()
+          && h.persistenceId().equals(first.persistenceId());
+    }
+
+    private void commit() {
+      okUpTo = pos;
+      okLines = lines;
+    }
+
+    /** Reads a line into lineBuf; its length, -1 at end of file before '\n', -2 if too long. */
+    private int readLine() throws IOException {
+      int n = 0;
+      while (true) {
+        int c = in.read();
+        if (c < 0) {
+          return -1;
+        }
+        pos++;
+        if (n == lineBuf.length) {
+          return -2;
+        }
+        lineBuf[n++] = (byte) c;
+        if (c == '\n') {
+          lines++;
+          return n;
+        }
+      }
+    }
+
+    private boolean skipPayload(int length) throws IOException {
+      int left = length;
+      while (left > 0) {
+        int r = in.read(skipBuf, 0, Math.min(left, skipBuf.length));
+        if (r < 0) {
+          return false;
+        }
+        for (int i = 0; i < r; i++) {
+          if (skipBuf[i] == '\n') {
+            lines++;
+          }
+        }
+        pos += r;
+        left -= r;
+      }
+      return true;
+    }
+
+    private Result truncated(String why) {
+      return result(Status.TRUNCATED, okUpTo, why);
+    }
+
+    private Result corrupt(long at, String why) {
+      return result(Status.CORRUPT, at, why);
+    }
+
+    private Result result(Status status, long errorOffset, String error) {
+      return new Result(file, size, status == Status.OK ? size : okUpTo, status == Status.OK ? lines : okLines,
+          status, errorOffset, error);
+    }
+  }
+}
