@@ -7,6 +7,8 @@ import com.typesafe.config.ConfigFactory;
 public final class PersistencePlugins {
   /** Config path of the AOF journal plugin. */
   public static final String AOF_JOURNAL = "redgrid.aof-journal";
+  /** Config path of the RDB snapshot store plugin. */
+  public static final String RDB_SNAPSHOT_STORE = "redgrid.rdb-snapshot-store";
 
   private PersistencePlugins() {}
 

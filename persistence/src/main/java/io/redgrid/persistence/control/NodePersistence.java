@@ -133,7 +133,7 @@ public final class NodePersistence implements PersistenceControl {
       if (rewriting) {
         if (schedule) {
           saveScheduled = true;
-          return Reply.status("Background saving scheduled");
+          return Reply.simple("Background saving scheduled");
         }
         return Reply.error("ERR Another child process is active (AOF?): can't BGSAVE right now. "
             + "Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
@@ -141,7 +141,7 @@ public final class NodePersistence implements PersistenceControl {
       saving = true;
     }
     startBackgroundSave();
-    return Reply.status("Background saving started");
+    return Reply.simple("Background saving started");
   }
 
   private void startBackgroundSave() {
@@ -168,12 +168,12 @@ public final class NodePersistence implements PersistenceControl {
       }
       if (saving) {
         rewriteScheduled = true;
-        return Reply.status("Background append only file rewriting scheduled");
+        return Reply.simple("Background append only file rewriting scheduled");
       }
       rewriting = true;
     }
     startRewrite();
-    return Reply.status("Background append only file rewriting started");
+    return Reply.simple("Background append only file rewriting started");
   }
 
   private void startRewrite() {

@@ -43,7 +43,7 @@ public final class RdbSnapshotStore extends SnapshotStore {
       return thread;
     });
     this.ioContext = ExecutionContext.fromExecutorService(io);
-    this.serialization = SerializationExtension.get(getContext().getSystem());
+    this.serialization = SerializationExtension.get(context().system());
   }
 
   /** {@code <dir>/<snapshot-dir>}: where the node's shards keep their snapshots. */
