@@ -11,14 +11,24 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes a {@link ShardEvent} exactly as Redis writes its AOF: the command as a RESP multibulk,
- * preceded by {@code SELECT db} when the database is not 0. The format is pinned by a test
- * because journals outlive releases.
+ * Writes a {@link ShardEvent} as Redis writes its AOF: {@code SELECT db} then the command, both
+ * RESP multibulks. Redis writes SELECT only when the database changes; here every event carries
+ * its own, because one AOF interleaves the events of all shards and each event must also replay
+ * alone. Decoding also accepts an event without SELECT (database 0). The format is pinned by a
+ * test because journals outlive releases.
  */
 public final class ShardEventSerializer extends SerializerWithStringManifest {
   /** Manifest of the only event format so far; a new format gets a new manifest. */
   public static final String MANIFEST = "resp1";
   private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
+  /** The SELECT argument of the usual databases, so encoding an event allocates no number text. */
+  private static final byte[][] DB_NUMBERS = new byte[16][];
+
+  static {
+    for (int i = 0; i < DB_NUMBERS.length; i++) {
+      DB_NUMBERS[i] = Integer.toString(i).getBytes(StandardCharsets.US_ASCII);
+    }
+  }
 
   public ShardEventSerializer(ExtendedActorSystem system) {}
 
@@ -49,9 +59,9 @@ public final class ShardEventSerializer extends SerializerWithStringManifest {
 
   public static byte[] encode(ShardEvent event) {
     RespWriter writer = new RespWriter();
-    if (event.db() != 0) {
-      writer.writeCommand(SELECT, Integer.toString(event.db()).getBytes(StandardCharsets.US_ASCII));
-    }
+    int db = event.db();
+    writer.writeCommand(SELECT, db < DB_NUMBERS.length ? DB_NUMBERS[db]
+        : Integer.toString(db).getBytes(StandardCharsets.US_ASCII));
     writer.writeCommand(event.command());
     return writer.toByteArray();
   }

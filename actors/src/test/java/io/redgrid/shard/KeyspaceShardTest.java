@@ -251,8 +251,13 @@ class KeyspaceShardTest {
   @Test
   void theEventFormatIsRespAsInRedisAof() throws Exception {
     byte[] db0 = ShardEventSerializer.encode(new ShardEvent(0, argv("SET", "k", "v", "PXAT", "1700000060000")));
-    assertEquals("*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n$4\r\nPXAT\r\n$13\r\n1700000060000\r\n",
+    assertEquals("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n"
+        + "*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n$4\r\nPXAT\r\n$13\r\n1700000060000\r\n",
         new String(db0, StandardCharsets.UTF_8));
+    assertEquals(0, ShardEventSerializer.decode(db0).db());
+    ShardEvent withoutSelect = ShardEventSerializer.decode(
+        "*2\r\n$3\r\nDEL\r\n$1\r\nk\r\n".getBytes(StandardCharsets.UTF_8));
+    assertEquals(0, withoutSelect.db());
     byte[] db5 = ShardEventSerializer.encode(new ShardEvent(5, argv("DEL", "k")));
     assertEquals("*2\r\n$6\r\nSELECT\r\n$1\r\n5\r\n*2\r\n$3\r\nDEL\r\n$1\r\nk\r\n",
         new String(db5, StandardCharsets.UTF_8));

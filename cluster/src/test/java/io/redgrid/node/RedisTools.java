@@ -40,9 +40,9 @@ final class RedisTools {
     return new Result(process.exitValue(), output);
   }
 
-  /** A Jedis connection to a server that is still starting: retries for up to 10 seconds. */
+  /** A Jedis connection to a server that is still starting or loading: retries for up to 60 seconds. */
   static Jedis connect(int port) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
       Jedis jedis = new Jedis("127.0.0.1", port);
       try {
