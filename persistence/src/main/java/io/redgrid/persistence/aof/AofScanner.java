@@ -129,11 +129,8 @@ final class AofScanner {
           }
           sink.delete(d.persistenceId(), d.toSequenceNr());
           commit();
-        } else if (batch.isEmpty()) {
-          // Someone else's annotation (Redis skips them too).
-          commit();
         } else {
-          return corrupt(start, "foreign annotation inside a batch");
+          return corrupt(start, "unknown annotation");
         }
       }
     }

@@ -267,6 +267,16 @@ public final class AppendOnlyFile implements Extension {
     return fsyncs.get();
   }
 
+  /** Test hook: operations waiting for the writer thread. */
+  int queuedForTest() {
+    return queue.size();
+  }
+
+  /** Test hook: the writer thread runs {@code body} after the writes queued before it. */
+  void onWriterThread(Runnable body) {
+    queue.add(new Task(body));
+  }
+
   /** Queues a write; its future completes once written (and fsynced under {@code always}). */
   CompletableFuture<Void> append(Write w) {
     queue.add(w);
@@ -666,8 +676,13 @@ public final class AppendOnlyFile implements Extension {
   }
 
   /** appendonly off at run time (or shutdown): fsync and close; replays see nothing any more. */
-  private void closeFiles() throws IOException {
-    forceCurrent();
+  private void closeFiles() {
+    try {
+      forceCurrent();
+    } catch (IOException e) {
+      lastWriteOk = false;
+      log.warn("Can't fsync the AOF before closing it: {}", e.toString());
+    }
     current = null;
     for (FileChannel ch : channels.values()) {
       closeQuietly(ch);
