@@ -95,8 +95,8 @@ public final class AppendOnlyFile implements Extension {
   private volatile long baseSize;
   private volatile long sizeAtLastRewrite;
 
-  // Owned by the writer thread (and the constructor before it starts).
-  private AofManifest manifest;
+  // Changed only by the writer thread (and the constructor before it starts).
+  private volatile AofManifest manifest;
   private volatile FileChannel current;
   private int currentIncr;
   private long currentPos;
@@ -187,6 +187,9 @@ public final class AppendOnlyFile implements Extension {
    */
   public CompletionStage<Integer> rotate() {
     CompletableFuture<Integer> done = new CompletableFuture<>();
+    if (startFailure != null) {
+      return CompletableFuture.failedFuture(startFailure);
+    }
     queue.add(new Task(() -> {
       try {
         done.complete(doRotate());
@@ -204,6 +207,10 @@ public final class AppendOnlyFile implements Extension {
    * events (snapshots cover them).
    */
   public CompletionStage<Void> completeRewrite(int firstKeptIncr, IoConsumer<OutputStream> baseWriter) {
+    if (startFailure != null) {
+      // Never replace files we could not read.
+      return CompletableFuture.failedFuture(startFailure);
+    }
     CompletableFuture<Long> base = new CompletableFuture<>();
     Thread t = new Thread(() -> {
       try {
@@ -573,10 +580,7 @@ public final class AppendOnlyFile implements Extension {
 
   private long writeBase(IoConsumer<OutputStream> baseWriter) throws IOException {
     Files.createDirectories(directory);
-    long seq;
-    synchronized (this) {
-      seq = lastBaseSeq() + 1;
-    }
+    long seq = lastBaseSeq() + 1;
     AofManifest.writeFileAtomically(directory.resolve(AofManifest.baseName(appendFilename, seq)), ch -> {
       OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
       baseWriter.accept(out);

@@ -151,6 +151,9 @@ class AofFilesTest {
           e.getMessage());
       assertThrows(AofNode.ReplayFailed.class, () -> node.replayAll("other"));
       assertEquals(0, node.aof().currentSize(), "no half-loaded state");
+      assertThrows(Exception.class, () -> node.aof().rotate().toCompletableFuture().get(10, TimeUnit.SECONDS));
+      assertThrows(Exception.class, () -> node.aof().completeRewrite(9, out -> { })
+          .toCompletableFuture().get(10, TimeUnit.SECONDS));
     }
     assertArrayEquals(bytes, Files.readAllBytes(incr(1)), "a corrupt file is left alone");
   }
