@@ -649,7 +649,7 @@ public final class AppendOnlyFile implements Extension {
     for (AofManifest.Entry e : old.incrs()) {
       history.add(new AofManifest.Entry(e.name(), e.seq(), 'h'));
     }
-    long seq = Math.max(old.lastSeq('i'), lastSeqOf(history)) + 1;
+    long seq = old.lastSeq('i') + 1;
     AofManifest.Entry incr = new AofManifest.Entry(AofManifest.incrName(appendFilename, seq), seq, 'i');
     Path file = directory.resolve(incr.name());
     createEmpty(file);
@@ -667,16 +667,6 @@ public final class AppendOnlyFile implements Extension {
     startFailure = null;
     lastWriteOk = true;
     current = ch;
-  }
-
-  private static long lastSeqOf(List<AofManifest.Entry> entries) {
-    long last = 0;
-    for (AofManifest.Entry e : entries) {
-      if (e.name().endsWith(".incr.aof")) {
-        last = Math.max(last, e.seq());
-      }
-    }
-    return last;
   }
 
   /** appendonly off at run time (or shutdown): fsync and close; replays see nothing any more. */
