@@ -84,6 +84,36 @@ class AofFilesTest {
   }
 
   @Test
+  void manyInterleavedEventsReplayExactlyAfterRestart() {
+    String pad = "x".repeat(300);
+    try (AofNode node = new AofNode(dir)) {
+      for (int round = 0; round < 10; round++) {
+        List<AtomicWrite> writes = new ArrayList<>();
+        for (long s = round * 100L + 1; s <= round * 100L + 100; s++) {
+          for (int shard = 0; shard < 4; shard++) {
+            writes.add(AofNode.atomic(AofNode.repr("shard-" + shard, s, shard + ":" + s + pad)));
+          }
+        }
+        AofNode.expectSuccess(node.send(writes.toArray(AtomicWrite[]::new)));
+      }
+    }
+    try (AofNode node = new AofNode(dir)) {
+      for (int shard = 0; shard < 4; shard++) {
+        AofNode.Replay r = node.replayAll("shard-" + shard);
+        assertEquals(range(1, 1000), r.seqs());
+        for (int i = 0; i < 1000; i++) {
+          assertEquals(shard + ":" + (i + 1) + pad, r.payloads().get(i));
+        }
+      }
+      assertEquals(List.of(shard2(777, pad)), node.replay("shard-2", 777, 777, 5).payloads());
+    }
+  }
+
+  static String shard2(long seq, String pad) {
+    return "2:" + seq + pad;
+  }
+
+  @Test
   void truncatedTailIsCutWithAofLoadTruncatedYes() throws IOException {
     try (AofNode node = new AofNode(dir)) {
       node.writeEach("p", 1, 3);
