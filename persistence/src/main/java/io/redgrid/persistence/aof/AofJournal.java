@@ -147,9 +147,10 @@ public final class AofJournal extends AsyncWriteJournal {
   }
 
   private void replay(String persistenceId, PidIndex.Positions positions, Consumer<PersistentRepr> callback) {
+    AppendOnlyFile.RecordReader reader = aof.new RecordReader();
     for (int i = 0; i < positions.count(); i++) {
       try {
-        byte[] record = aof.read(positions.files()[i], positions.offsets()[i], positions.lengths()[i]);
+        byte[] record = reader.read(positions.files()[i], positions.offsets()[i], positions.lengths()[i]);
         callback.accept(decode(record, persistenceId));
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);

@@ -38,14 +38,15 @@ record AofManifest(Entry base, List<Entry> history, List<Entry> incrs) {
     return appendFilename + "." + seq + ".incr.aof";
   }
 
-  /** The highest file number used by any entry (new files take the next one). */
+  /** The highest number used by a base ('b') or incr ('i') file, history included (new files take the next one). */
   long lastSeq(char type) {
+    String suffix = type == 'b' ? ".base.rdb" : ".incr.aof";
     long last = 0;
     if (type == 'b' && base != null) {
       last = base.seq();
     }
     for (Entry e : history) {
-      if (e.type() == type) {
+      if (e.name().endsWith(suffix)) {
         last = Math.max(last, e.seq());
       }
     }

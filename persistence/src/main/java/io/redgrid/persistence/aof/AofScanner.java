@@ -33,7 +33,7 @@ final class AofScanner {
 
   /**
    * The verdict: {@code okUpTo} is the end of the last complete batch (the length a --fix keeps),
-   * {@code okLines} the newlines before it.
+   * {@code okLines} the line number there as redis-check-aof counts (from 1, payload lines only).
    */
   record Result(Path file, long size, long okUpTo, long okLines, Status status, long errorOffset, String error) {
     boolean ok() {
@@ -69,9 +69,10 @@ final class AofScanner {
     private final InputStream in;
     private final Sink sink;
     private long pos;
-    private long lines;
+    // redis-check-aof counts from 1 and only the RESP lines (payloads), not annotations.
+    private long lines = 1;
     private long okUpTo;
-    private long okLines;
+    private long okLines = 1;
     private final List<AofRecord.Header> batch = new ArrayList<>();
     private final List<long[]> batchPositions = new ArrayList<>();
     private final byte[] lineBuf = new byte[AofRecord.MAX_LINE];
@@ -129,11 +130,8 @@ final class AofScanner {
           }
           sink.delete(d.persistenceId(), d.toSequenceNr());
           commit();
-        } else if (batch.isEmpty()) {
-          // Someone else's annotation (Redis skips them too).
-          commit();
         } else {
-          return corrupt(start, "foreign annotation inside a batch");
+          return corrupt(start, "unknown annotation");
         }
       }
     }
@@ -167,7 +165,6 @@ final class AofScanner {
         }
         lineBuf[n++] = (byte) c;
         if (c == '\n') {
-          lines++;
           return n;
         }
       }

@@ -21,6 +21,8 @@ import java.util.List;
 public final class CheckAof {
   private final PrintStream out;
   private final BufferedReader in;
+  /** redis-check-aof's line counter runs on across the incr files of a manifest. */
+  private long linesBefore;
 
   private CheckAof(InputStream in, PrintStream out) {
     this.in = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
@@ -62,6 +64,10 @@ public final class CheckAof {
 
   private int checkOldStyle(Path path, boolean fix) throws IOException {
     out.println("Start checking Old-Style AOF");
+    if (Files.size(path) == 0) {
+      out.println("AOF " + path + " is empty");
+      return 0;
+    }
     AofScanner.Result r = AofScanner.check(path);
     report(r, path.toString());
     if (r.ok()) {
@@ -100,10 +106,15 @@ public final class CheckAof {
         out.println("Cannot open file " + e.name() + ": No such file or directory");
         return 1;
       }
+      if (Files.size(file) == 0) {
+        out.println("INCR AOF " + e.name() + " is empty");
+        continue;
+      }
       AofScanner.Result r = AofScanner.check(file);
       report(r, e.name());
       if (r.ok()) {
         out.println("INCR AOF " + e.name() + " is valid");
+        linesBefore += r.okLines() - 1;
         continue;
       }
       int code = fixOrFail(r, e.name(), fix, i == incrs.size() - 1);
@@ -123,7 +134,7 @@ public final class CheckAof {
       out.println("AOF " + name + " format error");
     }
     out.println("AOF analyzed: filename=" + name + ", size=" + r.size() + ", ok_up_to=" + r.okUpTo()
-        + ", ok_up_to_line=" + r.okLines() + ", diff=" + (r.size() - r.okUpTo()));
+        + ", ok_up_to_line=" + (linesBefore + r.okLines()) + ", diff=" + (r.size() - r.okUpTo()));
   }
 
   private int fixOrFail(AofScanner.Result r, String name, boolean fix, boolean lastFile) throws IOException {
