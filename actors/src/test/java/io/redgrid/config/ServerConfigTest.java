@@ -23,6 +23,31 @@ class ServerConfigTest {
   }
 
   @Test
+  void saveRulesAsRedisConf(@TempDir Path dir) throws Exception {
+    assertEquals("3600 1 300 100 60 10000", ServerConfig.defaults().get("save"));
+    Path file = dir.resolve("redis.conf");
+    Files.writeString(file, "save 900 1\nsave 300 10\n");
+    ServerConfig config = ServerConfig.fromArgs(new String[] {file.toString()});
+    assertEquals("900 1 300 10", config.get("save"), "the first save line replaces the defaults, later ones add");
+    assertEquals(4, config.saveRules().length);
+    assertEquals("", ServerConfig.fromArgs(new String[] {"--save", ""}).get("save"));
+    assertEquals(0, ServerConfig.fromArgs(new String[] {"--save", ""}).saveRules().length);
+    ConfigException odd = assertThrows(ConfigException.class,
+        () -> ServerConfig.fromArgs(new String[] {"--save", "900"}));
+    assertTrue(odd.getMessage().contains("Invalid save parameters"), odd.getMessage());
+    ConfigException negative = assertThrows(ConfigException.class, () -> config.set(Map.of("save", "-1 2")));
+    assertEquals("ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters",
+        negative.getMessage());
+    config.set(Map.of("save", "10 2"));
+    assertEquals("10 2", config.get("save"));
+    ConfigException fsync = assertThrows(ConfigException.class, () -> config.set(Map.of("appendfsync", "bad")));
+    assertEquals("ERR CONFIG SET failed (possibly related to argument 'appendfsync') - argument(s) must be one of "
+        + "the following: everysec, always, no", fsync.getMessage());
+    ConfigException immutable = assertThrows(ConfigException.class, () -> config.set(Map.of("rdbchecksum", "no")));
+    assertTrue(immutable.getMessage().endsWith("can't set immutable config"), immutable.getMessage());
+  }
+
+  @Test
   void commandLineDirectivesOverrideTheFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("redis.conf");
     Files.writeString(file, "# comment\nport 7000\n\ndatabases \"4\"\nhz 20\n");

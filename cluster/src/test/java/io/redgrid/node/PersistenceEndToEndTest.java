@@ -236,6 +236,21 @@ class PersistenceEndToEndTest {
     assertTrue(manifest.contains("type b"), manifest);
     assertTrue(manifest.contains("type i"), manifest);
     assertCheckAof(aofDir.resolve("appendonly.aof.manifest"));
+    // A real Redis 7 loads our multi-part AOF (RDB base + annotated incremental file) as its own.
+    Path copy = tempDir();
+    copyTree(dir, copy);
+    int port = freePort();
+    Process redis = new ProcessBuilder(List.of(RedisTools.require("redis-server"), "--port", Integer.toString(port),
+        "--dir", copy.toString(), "--save", "", "--appendonly", "yes"))
+        .redirectErrorStream(true).redirectOutput(copy.resolve("redis.log").toFile()).start();
+    try (Jedis jedis = RedisTools.connect(port)) {
+      assertEveryType(jedis);
+      assertEquals("after-998", jedis.get("key:998"));
+      assertEquals("before-999", jedis.get("key:999"));
+    } finally {
+      redis.destroy();
+      redis.waitFor(10, TimeUnit.SECONDS);
+    }
     NodeFixture second = start(dir, AOF);
     try (Jedis jedis = new Jedis("127.0.0.1", second.port())) {
       assertEveryType(jedis);
