@@ -164,12 +164,11 @@ final class RdbInput {
       case 253:
         return Double.NaN;
       default:
-        byte[] text = readBytes(len);
-        try {
-          return Double.parseDouble(new String(text, java.nio.charset.StandardCharsets.US_ASCII));
-        } catch (NumberFormatException e) {
+        double d = ValueReader.parseScore(readBytes(len));
+        if (Double.isNaN(d)) {
           throw error("Invalid double value");
         }
+        return d;
     }
   }
 

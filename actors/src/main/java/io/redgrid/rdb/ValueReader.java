@@ -140,14 +140,36 @@ final class ValueReader {
     double[] scores = new double[pairs.size() / 2];
     for (int i = 0; i < pairs.size(); i += 2) {
       members.add(pairs.get(i));
-      try {
-        scores[i / 2] = Double.parseDouble(new String(pairs.get(i + 1),
-            java.nio.charset.StandardCharsets.US_ASCII));
-      } catch (NumberFormatException e) {
+      double score = parseScore(pairs.get(i + 1));
+      if (Double.isNaN(score)) {
         throw in.error("Invalid sorted set score");
       }
+      scores[i / 2] = score;
     }
     return zsetOf(in, members, scores);
+  }
+
+  /**
+   * A score stored as text (listpack/ziplist entries, RDB_TYPE_ZSET) as Redis' strtod reads it:
+   * "inf", "-inf" as Redis formats infinities, and Java's own syntax otherwise; NaN if invalid.
+   */
+  static double parseScore(byte[] text) {
+    String s = new String(text, java.nio.charset.StandardCharsets.US_ASCII).trim().toLowerCase();
+    switch (s) {
+      case "inf", "+inf", "infinity", "+infinity":
+        return Double.POSITIVE_INFINITY;
+      case "-inf", "-infinity":
+        return Double.NEGATIVE_INFINITY;
+      default:
+        if (s.isEmpty() || s.contains("n") || s.endsWith("d") || s.endsWith("f")) {
+          return Double.NaN;
+        }
+        try {
+          return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+          return Double.NaN;
+        }
+    }
   }
 
   /** Redis picks listpack or skiplist from the final size and longest member. */
