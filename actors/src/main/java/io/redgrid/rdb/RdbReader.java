@@ -14,6 +14,11 @@ public final class RdbReader {
     this.in = new RdbInput(in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 1 << 16));
   }
 
+  /** Bytes consumed so far: where a visitor's own error happened. */
+  public long offset() {
+    return in.offset();
+  }
+
   /** Reads to EOF, verifies the CRC64 when non-zero; errors are RdbFormatException naming the byte offset. */
   public void read(RdbVisitor visitor) throws IOException {
     int version = header();

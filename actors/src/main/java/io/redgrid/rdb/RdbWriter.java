@@ -1,6 +1,8 @@
 package io.redgrid.rdb;
 
 import io.redgrid.keyspace.KeyEntry;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,14 +10,17 @@ import java.util.Map;
 
 /**
  * Streams an RDB file (version 10, as Redis 7.0): header + aux fields, per-db sections,
- * entries, EOF + CRC64. The caller buffers the stream if it wants to.
+ * entries, EOF + CRC64. Writes through its own buffer, flushed by {@link #finish}.
  */
 public final class RdbWriter {
+  private final OutputStream stream;
   private final RdbOutput out;
   private final RdbOptions options;
 
   public RdbWriter(OutputStream out, RdbOptions options) {
-    this.out = new RdbOutput(out, options.compression());
+    this.stream = out instanceof BufferedOutputStream || out instanceof ByteArrayOutputStream
+        ? out : new BufferedOutputStream(out, 1 << 16);
+    this.out = new RdbOutput(stream, options.compression());
     this.options = options;
   }
 
@@ -79,6 +84,7 @@ public final class RdbWriter {
     out.writeByte(Rdb.OPCODE_EOF);
     long crc = options.checksum() ? out.crc() : 0;
     out.writeLittleEndian(crc, 8);
+    stream.flush();
   }
 
   public long bytesWritten() {
