@@ -1,8 +1,6 @@
 package io.redgrid.rdb;
 
 import io.redgrid.keyspace.KeyEntry;
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,14 +11,11 @@ import java.util.Map;
  * entries, EOF + CRC64. Writes through its own buffer, flushed by {@link #finish}.
  */
 public final class RdbWriter {
-  private final OutputStream stream;
   private final RdbOutput out;
   private final RdbOptions options;
 
   public RdbWriter(OutputStream out, RdbOptions options) {
-    this.stream = out instanceof BufferedOutputStream || out instanceof ByteArrayOutputStream
-        ? out : new BufferedOutputStream(out, 1 << 16);
-    this.out = new RdbOutput(stream, options.compression());
+    this.out = new RdbOutput(out, options.compression());
     this.options = options;
   }
 
@@ -84,7 +79,7 @@ public final class RdbWriter {
     out.writeByte(Rdb.OPCODE_EOF);
     long crc = options.checksum() ? out.crc() : 0;
     out.writeLittleEndian(crc, 8);
-    stream.flush();
+    out.flush();
   }
 
   public long bytesWritten() {
