@@ -20,6 +20,7 @@ public final class DumpPayload {
       out.writeLittleEndian(Rdb.VERSION, 2);
       // Redis' DUMP always carries the checksum, whatever rdbchecksum says.
       out.writeLittleEndian(out.crc(), 8);
+      out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -48,7 +48,8 @@ public final class KeyspaceRdb {
   public static Map<String, String> load(InputStream in, Keyspace target, long now) throws IOException {
     Map<String, String> aux = new LinkedHashMap<>();
     try {
-      new RdbReader(in).read(new RdbVisitor() {
+      RdbReader reader = new RdbReader(in);
+      reader.read(new RdbVisitor() {
         @Override
         public void aux(String key, String value) {
           aux.put(key, value);
@@ -59,7 +60,7 @@ public final class KeyspaceRdb {
           if (db >= target.databaseCount()) {
             throw new UncheckedIOException(new RdbFormatException("Data file was created with a "
                 + "Redis server configured to handle more than " + target.databaseCount()
-                + " databases (key in db " + db + ")", -1));
+                + " databases (key in db " + db + ")", reader.offset()));
           }
           if (expireAt != KeyEntry.NO_EXPIRY && expireAt < now) {
             return;

@@ -24,13 +24,15 @@ public final class Lzf {
    */
   public static int compress(byte[] in, int len, byte[] out) {
     int capacity = out.length;
-    int[] table = new int[1 << HASH_BITS];
+    // a table about the input's size: short strings (most of a keyspace) stay cheap to compress
+    int bits = Math.max(8, Math.min(HASH_BITS, 32 - Integer.numberOfLeadingZeros(Math.max(len, 1))));
+    int[] table = new int[1 << bits];
     Arrays.fill(table, -1);
     int ip = 0;
     int anchor = 0;
     int op = 0;
     while (ip + 2 < len) {
-      int h = hash(in, ip);
+      int h = hash(in, ip, bits);
       int ref = table[h];
       table[h] = ip;
       int distance = ip - ref - 1;
@@ -92,9 +94,9 @@ public final class Lzf {
     return op;
   }
 
-  private static int hash(byte[] in, int at) {
+  private static int hash(byte[] in, int at, int bits) {
     int v = (in[at] & 0xff) << 16 | (in[at + 1] & 0xff) << 8 | (in[at + 2] & 0xff);
-    return (v * 0x9E3779B1) >>> (32 - HASH_BITS);
+    return (v * 0x9E3779B1) >>> (32 - bits);
   }
 
   /**

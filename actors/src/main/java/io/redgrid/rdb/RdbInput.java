@@ -3,6 +3,7 @@ package io.redgrid.rdb;
 import io.redgrid.command.Numbers;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 /**
  * The decoding half of the RDB format's primitives (rdbLoadLen, rdbGenericLoadStringObject,
@@ -10,7 +11,14 @@ import java.io.InputStream;
  */
 final class RdbInput {
   private final InputStream in;
-  private long offset;
+  /** Our own buffer: per-byte reads from a JDK stream are synchronized calls. */
+  private final byte[] buffer = new byte[1 << 16];
+  private int position;
+  private int limit;
+  /** Bytes read before the current buffer content. */
+  private long base;
+  /** Start of the consumed bytes of the buffer the CRC does not cover yet. */
+  private int crcFrom;
   private long crc;
   /** Set by {@link #readLength()} when the prefix was a special encoding (11xxxxxx), not a length. */
   private boolean encoded;
@@ -20,49 +28,74 @@ final class RdbInput {
   }
 
   long offset() {
-    return offset;
+    return base + position;
   }
 
+  /** The CRC64 of every byte consumed so far. */
   long crc() {
+    syncCrc();
     return crc;
   }
 
+  private void syncCrc() {
+    crc = Crc64.update(crc, buffer, crcFrom, position - crcFrom);
+    crcFrom = position;
+  }
+
   RdbFormatException error(String message) {
-    return new RdbFormatException(message, offset);
+    return new RdbFormatException(message, offset());
+  }
+
+  /** Refills an exhausted buffer; false at the end of the stream. */
+  private boolean fill() throws IOException {
+    syncCrc();
+    base += limit;
+    position = 0;
+    limit = 0;
+    crcFrom = 0;
+    int n = in.read(buffer, 0, buffer.length);
+    if (n <= 0) {
+      return false;
+    }
+    limit = n;
+    return true;
   }
 
   int readByte() throws IOException {
-    int b = in.read();
-    if (b < 0) {
+    if (position == limit && !fill()) {
       throw error("Unexpected EOF reading RDB file");
     }
-    crc = Crc64.update(crc, b);
-    offset++;
-    return b;
+    return buffer[position++] & 0xff;
   }
 
   byte[] readBytes(long len) throws IOException {
     if (len < 0 || len > Integer.MAX_VALUE - 16) {
       throw error("Invalid length " + len);
     }
-    byte[] b = in.readNBytes((int) len);
-    if (b.length != len) {
-      offset += b.length;
-      throw error("Unexpected EOF reading RDB file");
+    // grown as data arrives, so a corrupt huge length fails at EOF instead of allocating it all
+    byte[] out = new byte[(int) Math.min(len, 1 << 24)];
+    int copied = 0;
+    while (copied < len) {
+      if (position == limit && !fill()) {
+        throw error("Unexpected EOF reading RDB file");
+      }
+      if (copied == out.length) {
+        out = Arrays.copyOf(out, (int) Math.min(len, out.length * 2L));
+      }
+      int n = Math.min(limit - position, out.length - copied);
+      System.arraycopy(buffer, position, out, copied, n);
+      position += n;
+      copied += n;
     }
-    crc = Crc64.update(crc, b, 0, b.length);
-    offset += len;
-    return b;
+    return out;
   }
 
   /** Bytes the checksum does not cover (the CRC trailer itself). */
   byte[] readUnchecked(int len) throws IOException {
-    byte[] b = in.readNBytes(len);
-    offset += b.length;
-    if (b.length != len) {
-      throw error("Unexpected EOF reading RDB file");
-    }
-    return b;
+    syncCrc();
+    byte[] out = readBytes(len);
+    crcFrom = position;
+    return out;
   }
 
   long readLittleEndian(int bytes) throws IOException {
@@ -140,7 +173,7 @@ final class RdbInput {
         if (length > Integer.MAX_VALUE - 16) {
           throw error("Invalid LZF length " + length);
         }
-        long start = offset;
+        long start = offset();
         byte[] compressed = readBytes(compressedLength);
         byte[] plain = Lzf.decompress(compressed, 0, compressed.length, (int) length);
         if (plain == null) {
@@ -164,12 +197,11 @@ final class RdbInput {
       case 253:
         return Double.NaN;
       default:
-        byte[] text = readBytes(len);
-        try {
-          return Double.parseDouble(new String(text, java.nio.charset.StandardCharsets.US_ASCII));
-        } catch (NumberFormatException e) {
+        double d = ValueReader.parseScore(readBytes(len));
+        if (Double.isNaN(d)) {
           throw error("Invalid double value");
         }
+        return d;
     }
   }
 

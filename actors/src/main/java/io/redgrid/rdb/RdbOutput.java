@@ -21,26 +21,54 @@ final class RdbOutput {
   private final OutputStream out;
   private final boolean compression;
   private final byte[] scratch = new byte[9];
+  /** Our own buffer: per-byte writes to a JDK stream are synchronized calls. */
+  private final byte[] buffer = new byte[1 << 16];
+  private int position;
   private long crc;
-  private long written;
+  private long flushed;
 
   RdbOutput(OutputStream out, boolean compression) {
     this.out = out;
     this.compression = compression;
   }
 
-  long crc() {
+  /** The CRC64 of every byte written so far. */
+  long crc() throws IOException {
+    drain();
     return crc;
   }
 
   long written() {
-    return written;
+    return flushed + position;
+  }
+
+  /** Hands the buffered bytes to the stream (and flushes it). */
+  void flush() throws IOException {
+    drain();
+    out.flush();
+  }
+
+  private void drain() throws IOException {
+    if (position > 0) {
+      crc = Crc64.update(crc, buffer, 0, position);
+      out.write(buffer, 0, position);
+      flushed += position;
+      position = 0;
+    }
   }
 
   void write(byte[] b, int off, int len) throws IOException {
-    out.write(b, off, len);
-    crc = Crc64.update(crc, b, off, len);
-    written += len;
+    if (len > buffer.length - position) {
+      drain();
+      if (len >= buffer.length) {
+        crc = Crc64.update(crc, b, off, len);
+        out.write(b, off, len);
+        flushed += len;
+        return;
+      }
+    }
+    System.arraycopy(b, off, buffer, position, len);
+    position += len;
   }
 
   void write(byte[] b) throws IOException {
@@ -48,9 +76,10 @@ final class RdbOutput {
   }
 
   void writeByte(int b) throws IOException {
-    out.write(b);
-    crc = Crc64.update(crc, b);
-    written++;
+    if (position == buffer.length) {
+      drain();
+    }
+    buffer[position++] = (byte) b;
   }
 
   /** A little-endian integer of {@code bytes} bytes. */

@@ -1,7 +1,6 @@
 package io.redgrid.rdb;
 
 import io.redgrid.keyspace.KeyEntry;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +10,12 @@ public final class RdbReader {
   private final RdbInput in;
 
   public RdbReader(InputStream in) {
-    this.in = new RdbInput(in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 1 << 16));
+    this.in = new RdbInput(in);
+  }
+
+  /** Bytes consumed so far: where a visitor's own error happened. */
+  public long offset() {
+    return in.offset();
   }
 
   /** Reads to EOF, verifies the CRC64 when non-zero; errors are RdbFormatException naming the byte offset. */

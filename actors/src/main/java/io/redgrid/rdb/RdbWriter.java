@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Streams an RDB file (version 10, as Redis 7.0): header + aux fields, per-db sections,
- * entries, EOF + CRC64. The caller buffers the stream if it wants to.
+ * entries, EOF + CRC64. Writes through its own buffer, flushed by {@link #finish}.
  */
 public final class RdbWriter {
   private final RdbOutput out;
@@ -79,6 +79,7 @@ public final class RdbWriter {
     out.writeByte(Rdb.OPCODE_EOF);
     long crc = options.checksum() ? out.crc() : 0;
     out.writeLittleEndian(crc, 8);
+    out.flush();
   }
 
   public long bytesWritten() {

@@ -25,13 +25,13 @@ final class ValueReader {
     return switch (type) {
       case Rdb.TYPE_STRING -> in.readString();
       case Rdb.TYPE_LIST -> list(readStrings(in, in.readPlainLength()));
-      case Rdb.TYPE_SET -> set(readStrings(in, in.readPlainLength()));
+      case Rdb.TYPE_SET -> set(in, readStrings(in, in.readPlainLength()));
       case Rdb.TYPE_ZSET, Rdb.TYPE_ZSET_2 -> zset(in, type == Rdb.TYPE_ZSET_2);
       case Rdb.TYPE_HASH -> hash(in, readStrings(in, checkedPairs(in, in.readPlainLength())));
       case Rdb.TYPE_HASH_ZIPMAP -> hash(in, blob(in, Packed::zipmap));
       case Rdb.TYPE_LIST_ZIPLIST -> list(blob(in, Packed::ziplist));
-      case Rdb.TYPE_SET_INTSET -> set(blob(in, Packed::intset));
-      case Rdb.TYPE_SET_LISTPACK -> set(blob(in, Packed::listpack));
+      case Rdb.TYPE_SET_INTSET -> set(in, blob(in, Packed::intset));
+      case Rdb.TYPE_SET_LISTPACK -> set(in, blob(in, Packed::listpack));
       case Rdb.TYPE_ZSET_ZIPLIST -> zsetPairs(in, blob(in, Packed::ziplist));
       case Rdb.TYPE_ZSET_LISTPACK -> zsetPairs(in, blob(in, Packed::listpack));
       case Rdb.TYPE_HASH_ZIPLIST -> hash(in, blob(in, Packed::ziplist));
@@ -84,13 +84,15 @@ final class ValueReader {
     return list;
   }
 
-  private static SetValue set(List<byte[]> members) {
+  private static SetValue set(RdbInput in, List<byte[]> members) throws IOException {
     if (members.isEmpty()) {
       return null;
     }
     SetValue set = SetValue.forMember(members.get(0));
     for (byte[] m : members) {
-      set.add(m);
+      if (!set.add(m)) {
+        throw in.error("Duplicate set members detected");
+      }
     }
     return set;
   }
@@ -140,14 +142,36 @@ final class ValueReader {
     double[] scores = new double[pairs.size() / 2];
     for (int i = 0; i < pairs.size(); i += 2) {
       members.add(pairs.get(i));
-      try {
-        scores[i / 2] = Double.parseDouble(new String(pairs.get(i + 1),
-            java.nio.charset.StandardCharsets.US_ASCII));
-      } catch (NumberFormatException e) {
+      double score = parseScore(pairs.get(i + 1));
+      if (Double.isNaN(score)) {
         throw in.error("Invalid sorted set score");
       }
+      scores[i / 2] = score;
     }
     return zsetOf(in, members, scores);
+  }
+
+  /**
+   * A score stored as text (listpack/ziplist entries, RDB_TYPE_ZSET) as Redis' strtod reads it:
+   * "inf", "-inf" as Redis formats infinities, and Java's own syntax otherwise; NaN if invalid.
+   */
+  static double parseScore(byte[] text) {
+    String s = new String(text, java.nio.charset.StandardCharsets.US_ASCII).trim().toLowerCase();
+    switch (s) {
+      case "inf", "+inf", "infinity", "+infinity":
+        return Double.POSITIVE_INFINITY;
+      case "-inf", "-infinity":
+        return Double.NEGATIVE_INFINITY;
+      default:
+        if (s.isEmpty() || s.contains("n") || s.endsWith("d") || s.endsWith("f")) {
+          return Double.NaN;
+        }
+        try {
+          return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+          return Double.NaN;
+        }
+    }
   }
 
   /** Redis picks listpack or skiplist from the final size and longest member. */

@@ -43,11 +43,19 @@ public final class DumpCommands implements CommandFamily {
     return List.of(
         command("dump").arity(exactly(2)).flags(READONLY).keys(single(1)).since("2.6.0")
             .tips("nondeterministic_output")
-            .summary("Returns a serialized representation of the value stored at a key.")
+            .summary("Return a serialized version of the value stored at the specified key.")
+            .complexity("O(1) to access the key and additional O(N*M) to serialize it, where N is the "
+                + "number of Redis objects composing the value and M their average size. For small "
+                + "string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1).")
             .runs(this::dump),
         command("restore").arity(atLeast(4)).flags(WRITE, DENYOOM).keys(single(1)).since("2.6.0")
             .acl("dangerous").keyFlags("OW", "update")
-            .summary("Creates a key from the serialized representation of a value.")
+            .summary("Create a key using the provided serialized value, previously obtained using DUMP.")
+            .complexity("O(1) to create the new key and additional O(N*M) to reconstruct the serialized "
+                + "value, where N is the number of Redis objects composing the value and M their average "
+                + "size. For small string values the time complexity is thus O(1)+O(1*M) where M is "
+                + "small, so simply O(1). However for sorted set values the complexity is "
+                + "O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).")
             .runs(this::restore));
   }
 
