@@ -96,8 +96,11 @@ public final class RdbSnapshotStore extends SnapshotStore {
             metadata.timestamp() / 1000);
       } else {
         akka.serialization.Serializer serializer = serialization.findSerializerFor(snapshot);
+        // serialize(), not serializer.toBinary(): it sets the transport information that
+        // serializers of ActorRefs need (Serialization.serializedActorPath) on this I/O thread.
+        byte[] bytes = serialization.serialize(snapshot).get();
         files.writeSerialized(metadata.persistenceId(), metadata.sequenceNr(), metadata.timestamp(),
-            serializer.identifier(), Serializers.manifestFor(serializer, snapshot), serializer.toBinary(snapshot));
+            serializer.identifier(), Serializers.manifestFor(serializer, snapshot), bytes);
       }
       return null;
     }, ioContext);

@@ -143,9 +143,14 @@ public final class SnapshotFiles {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
       KeyspaceRdb.load(in, keyspace, now);
     } catch (IOException e) {
-      throw new IOException("Bad snapshot file " + path + ": " + e.getMessage(), e);
+      throw badFile(path, e);
     }
     return keyspace;
+  }
+
+  private static IOException badFile(Path path, Exception e) {
+    String why = e instanceof IOException && e.getMessage() != null ? e.getMessage() : e.toString();
+    return new IOException("Bad snapshot file " + path + ": " + why, e);
   }
 
   /** An Akka-serialized snapshot as written by {@link #writeSerialized}. */
@@ -156,9 +161,18 @@ public final class SnapshotFiles {
         new BufferedInputStream(Files.newInputStream(path)))) {
       int serializerId = data.readInt();
       String manifest = data.readUTF();
-      byte[] bytes = new byte[data.readInt()];
+      int length = data.readInt();
+      if (length < 0 || length > Files.size(path)) {
+        throw new IOException("Invalid length " + length);
+      }
+      byte[] bytes = new byte[length];
       data.readFully(bytes);
+      if (data.read() != -1) {
+        throw new IOException("Trailing bytes after the snapshot");
+      }
       return new Serialized(serializerId, manifest, bytes);
+    } catch (IOException e) {
+      throw badFile(path, e);
     }
   }
 
@@ -214,6 +228,8 @@ public final class SnapshotFiles {
   }
 
   private static String encode(String persistenceId) {
-    return URLEncoder.encode(persistenceId, StandardCharsets.UTF_8);
+    String encoded = URLEncoder.encode(persistenceId, StandardCharsets.UTF_8);
+    // A leading dot would make a hidden file, which list() skips (and "." or ".." no file at all).
+    return encoded.startsWith(".") ? "%2E" + encoded.substring(1) : encoded;
   }
 }
