@@ -80,7 +80,13 @@ public final class RdbSnapshotStore extends SnapshotStore {
       return files.readKeyspace(entry.path(), databases, System.currentTimeMillis());
     }
     SnapshotFiles.Serialized stored = files.readSerialized(entry.path());
-    return serialization.deserialize(stored.bytes(), stored.serializerId(), stored.manifest()).get();
+    scala.util.Try<Object> snapshot =
+        serialization.deserialize(stored.bytes(), stored.serializerId(), stored.manifest());
+    if (snapshot.isFailure()) {
+      Throwable cause = snapshot.failed().get();
+      throw new IOException("Bad snapshot file " + entry.path() + ": " + cause, cause);
+    }
+    return snapshot.get();
   }
 
   private static boolean matches(SnapshotSelectionCriteria criteria, SnapshotFiles.Entry entry) {

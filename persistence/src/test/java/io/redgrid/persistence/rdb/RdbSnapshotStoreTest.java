@@ -356,6 +356,21 @@ class RdbSnapshotStoreTest {
   }
 
   @Test
+  void aSnapshotItsSerializerRejectsFailsTheLoadNamingTheFile() throws Exception {
+    node.save(PID, 100, new TestPayload(node.probe.getRef()));
+    Path newest = filesOf(PID).get(5);
+    byte[] content = Files.readAllBytes(newest);
+    // The manifest "A" is the only byte 'A' after the 4-byte serializer id and 2-byte length.
+    assertEquals('A', content[6]);
+    content[6] = 'B';
+    Files.write(newest, content);
+    Throwable failure = node.loadFailure(PID);
+    assertTrue(String.valueOf(failure.getMessage()).contains(newest.getFileName().toString()),
+        "message should name the file: " + failure);
+    assertTrue(String.valueOf(failure.getMessage()).contains("unknown manifest B"), failure.toString());
+  }
+
+  @Test
   void aKeyWhoseExpiryPassedBetweenSaveAndLoadIsNotLoaded() throws Exception {
     long soon = System.currentTimeMillis() + 300;
     Keyspace keyspace = KeyspaceContents.sample(soon);
