@@ -281,7 +281,50 @@ class RdbSnapshotStoreTest {
     Path file = onlyFile("shard-0");
     assertEquals("shard-0-42-" + md.timestamp() + ".rdb", file.getFileName().toString());
     assertTrue(new String(Files.readAllBytes(file), 0, 9, StandardCharsets.US_ASCII).startsWith("REDIS"));
-    RedisCheckRdb.assertAccepts(file);
+    RedisCheckRdb.assertAccepts(file, keyspace.keyCount(), volatileKeys(keyspace));
+  }
+
+  @Test
+  void keyspaceSnapshotLoadsIntoARealRedisServer() throws Exception {
+    long expireAt = System.currentTimeMillis() + TimeUnit.HOURS.toMillis(1);
+    Keyspace keyspace = KeyspaceContents.sample(expireAt);
+    node.save("shard-0", 42, keyspace);
+    Path work = Files.createDirectories(dir.resolve("redis"));
+    try (RealRedis redis = RealRedis.loading(onlyFile("shard-0"), work)) {
+      for (int db = 0; db < 16; db++) {
+        assertEquals(Integer.toString(keyspace.database(db).size()), redis.cli(db, "DBSIZE"), "db " + db);
+      }
+      assertEquals("value", redis.cli(0, "GET", "string"));
+      assertEquals("12345", redis.cli(0, "GET", "int"));
+      assertEquals("-9223372036854775808", redis.cli(0, "GET", "negative"));
+      assertEquals("0", redis.cli(0, "STRLEN", "empty"));
+      assertEquals("5", redis.cli(0, "STRLEN", "binary"));
+      assertEquals("abc".repeat(400), redis.cli(0, "GET", "compressible"));
+      assertEquals("значение", redis.cli(0, "GET", "utf8 ключ"));
+      assertEquals(Long.toString(expireAt), redis.cli(0, "PEXPIRETIME", "volatile-string"));
+      assertEquals("a\n2\nc", redis.cli(0, "LRANGE", "list", "0", "-1"));
+      assertEquals("1000", redis.cli(0, "LLEN", "biglist"));
+      assertEquals("element-999" + "-".repeat(999 % 70), redis.cli(0, "LINDEX", "biglist", "-1"));
+      assertEquals(Long.toString(expireAt + 1000), redis.cli(0, "PEXPIRETIME", "biglist"));
+      assertEquals("-1", redis.cli(0, "PEXPIRETIME", "string"));
+
+      assertEquals("f1\nv1\nf2\n22", redis.cli(3, "HGETALL", "hash"));
+      assertEquals("600", redis.cli(3, "HLEN", "bighash"));
+      assertEquals("x".repeat(599 % 90), redis.cli(3, "HGET", "bighash", "field:599"));
+      assertEquals("598", redis.cli(3, "HGET", "bighash", "field:598"));
+      assertEquals(Long.toString(expireAt), redis.cli(3, "PEXPIRETIME", "bighash"));
+      assertEquals("-5\n1\n100000000000", redis.cli(3, "SORT", "intset"));
+      assertEquals("7\napple\npear\nplum", redis.cli(3, "SORT", "set", "ALPHA"));
+      assertEquals("700", redis.cli(3, "SCARD", "bigset"));
+      assertEquals("1", redis.cli(3, "SISMEMBER", "bigset", "m699"));
+
+      assertEquals("neg\n-3.25\nhalf\n0.5\none\n1\ninf\ninf", redis.cli(15, "ZRANGE", "zset", "0", "-1", "WITHSCORES"));
+      assertEquals(Long.toString(expireAt), redis.cli(15, "PEXPIRETIME", "zset"));
+      assertEquals("300", redis.cli(15, "ZCARD", "bigzset"));
+      assertEquals("348.5", redis.cli(15, "ZSCORE", "bigzset", "member-299"));
+      assertEquals("member-0", redis.cli(15, "ZRANGE", "bigzset", "0", "0"));
+      assertEquals("in db 15", redis.cli(15, "GET", "string"));
+    }
   }
 
   @Test
@@ -289,7 +332,7 @@ class RdbSnapshotStoreTest {
     node.save("shard-1", 1, new Keyspace(1, 16));
     Keyspace loaded = (Keyspace) node.loadLatest("shard-1").orElseThrow().snapshot();
     assertEquals(0, loaded.keyCount());
-    RedisCheckRdb.assertAccepts(onlyFile("shard-1"));
+    RedisCheckRdb.assertAccepts(onlyFile("shard-1"), 0, 0);
   }
 
   @Test
@@ -390,6 +433,14 @@ class RdbSnapshotStoreTest {
   }
 
   // ---- helpers --------------------------------------------------------------------------------
+
+  private static long volatileKeys(Keyspace keyspace) {
+    long total = 0;
+    for (int db = 0; db < keyspace.databaseCount(); db++) {
+      total += keyspace.database(db).volatileCount();
+    }
+    return total;
+  }
 
   private TestKit subscribe(Class<?> channel) {
     TestKit sub = new TestKit(node.system);

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 final class RedisCheckRdb {
   private RedisCheckRdb() {}
 
-  static void assertAccepts(Path file) throws IOException, InterruptedException {
+  /** The file is a valid RDB holding {@code keys} keys, {@code expires} of them with a TTL. */
+  static void assertAccepts(Path file, long keys, long expires) throws IOException, InterruptedException {
     Process process;
     try {
       process = new ProcessBuilder("redis-check-rdb", file.toString()).redirectErrorStream(true).start();
@@ -26,5 +27,7 @@ final class RedisCheckRdb {
     assertTrue(process.waitFor(60, TimeUnit.SECONDS), "redis-check-rdb did not finish");
     assertEquals(0, process.exitValue(), "redis-check-rdb rejected " + file + ":\n" + output);
     assertTrue(output.contains("RDB looks OK"), "redis-check-rdb on " + file + ":\n" + output);
+    assertTrue(output.contains("[info] " + keys + " keys read"), "expected " + keys + " keys:\n" + output);
+    assertTrue(output.contains("[info] " + expires + " expires"), "expected " + expires + " expires:\n" + output);
   }
 }
