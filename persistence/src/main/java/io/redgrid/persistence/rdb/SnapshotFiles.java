@@ -37,6 +37,8 @@ public final class SnapshotFiles {
   private static final String RDB = ".rdb";
   /** Snapshots of other types (any Akka-serializable state) use Akka serialization. */
   private static final String SERIALIZED = ".snap";
+  /** Prefix of a file being written (as Redis' temp-<pid>.rdb); no snapshot's name starts with it. */
+  private static final String TEMP = "temp-";
 
   private final Path directory;
   private final RdbOptions options;
@@ -92,6 +94,10 @@ public final class SnapshotFiles {
 
   private static Entry parse(Path path) {
     String name = path.getFileName().toString();
+    if (name.startsWith(TEMP)) {
+      // Left by a write that crashed before its rename: never a snapshot.
+      return null;
+    }
     String stem;
     if (name.endsWith(RDB)) {
       stem = name.substring(0, name.length() - RDB.length());
@@ -191,7 +197,7 @@ public final class SnapshotFiles {
   public static Path writeAtomically(Path path, Writer writer) throws IOException {
     Path dir = path.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path temp = dir.resolve("temp-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + "-"
+    Path temp = dir.resolve(TEMP + ProcessHandle.current().pid() + "-" + System.nanoTime() + "-"
         + path.getFileName());
     try {
       try (FileOutputStream file = new FileOutputStream(temp.toFile());
@@ -229,7 +235,11 @@ public final class SnapshotFiles {
 
   private static String encode(String persistenceId) {
     String encoded = URLEncoder.encode(persistenceId, StandardCharsets.UTF_8);
-    // A leading dot would make a hidden file, which list() skips (and "." or ".." no file at all).
-    return encoded.startsWith(".") ? "%2E" + encoded.substring(1) : encoded;
+    // A leading dot would make a hidden file, which list() skips (and "." or ".." no file at all);
+    // a leading "temp-" would look like a write in progress, which parse() ignores.
+    if (encoded.startsWith(".")) {
+      return "%2E" + encoded.substring(1);
+    }
+    return encoded.startsWith(TEMP) ? "%74" + encoded.substring(1) : encoded;
   }
 }
