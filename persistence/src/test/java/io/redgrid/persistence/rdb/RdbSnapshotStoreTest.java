@@ -351,6 +351,33 @@ class RdbSnapshotStoreTest {
   }
 
   @Test
+  void aKeyspaceSnapshotWithMoreDatabasesThanConfiguredFailsTheLoad() throws Exception {
+    node.save("shard-0", 1, KeyspaceContents.sample(System.currentTimeMillis() + TimeUnit.HOURS.toMillis(1)));
+    Path file = onlyFile("shard-0");
+    node.close();
+    node = new SnapshotNode(dir, "redgrid.rdb-snapshot-store.databases = 4");
+    Throwable failure = node.loadFailure("shard-0");
+    assertTrue(String.valueOf(failure.getMessage()).contains(file.getFileName().toString()), failure.toString());
+    assertTrue(String.valueOf(failure.getMessage()).contains("more than 4 databases"), failure.toString());
+  }
+
+  @Test
+  void uncompressedUnchecksummedKeyspaceSnapshotsAreValidRdbFilesToo() throws Exception {
+    node.close();
+    node = new SnapshotNode(dir, "redgrid.rdb-snapshot-store { rdbcompression = no, rdbchecksum = no }");
+    Keyspace keyspace = KeyspaceContents.sample(System.currentTimeMillis() + TimeUnit.HOURS.toMillis(1));
+    node.save("shard-0", 1, keyspace);
+    Keyspace loaded = (Keyspace) node.loadLatest("shard-0").orElseThrow().snapshot();
+    assertEquals(KeyspaceContents.dump(keyspace), KeyspaceContents.dump(loaded));
+    Path file = onlyFile("shard-0");
+    RedisCheckRdb.assertAccepts(file, keyspace.keyCount(), volatileKeys(keyspace));
+    byte[] content = Files.readAllBytes(file);
+    for (int i = content.length - 8; i < content.length; i++) {
+      assertEquals(0, content[i], "rdbchecksum no writes a zero checksum");
+    }
+  }
+
+  @Test
   void aCorruptedKeyspaceSnapshotFailsTheLoadNamingTheFile() throws Exception {
     Keyspace older = KeyspaceContents.sample(System.currentTimeMillis() + TimeUnit.HOURS.toMillis(1));
     node.save("shard-0", 1, older);

@@ -30,8 +30,14 @@ final class SnapshotNode implements AutoCloseable {
   final TestKit probe;
 
   SnapshotNode(Path dir) {
+    this(dir, "");
+  }
+
+  /** {@code extraConfig} (HOCON) overrides the defaults, e.g. the store's own settings. */
+  SnapshotNode(Path dir, String extraConfig) {
     this.dir = dir;
-    this.system = ActorSystem.create("rdb-snapshots", config(dir));
+    this.system = ActorSystem.create("rdb-snapshots",
+        ConfigFactory.parseString(extraConfig).withFallback(config(dir)));
     this.store = Persistence.get(system).snapshotStoreFor(PersistencePlugins.RDB_SNAPSHOT_STORE,
         ConfigFactory.empty());
     this.probe = new TestKit(system);
