@@ -80,7 +80,13 @@ public final class RdbSnapshotStore extends SnapshotStore {
       return files.readKeyspace(entry.path(), databases, System.currentTimeMillis());
     }
     SnapshotFiles.Serialized stored = files.readSerialized(entry.path());
-    return serialization.deserialize(stored.bytes(), stored.serializerId(), stored.manifest()).get();
+    scala.util.Try<Object> snapshot =
+        serialization.deserialize(stored.bytes(), stored.serializerId(), stored.manifest());
+    if (snapshot.isFailure()) {
+      Throwable cause = snapshot.failed().get();
+      throw new IOException("Bad snapshot file " + entry.path() + ": " + cause, cause);
+    }
+    return snapshot.get();
   }
 
   private static boolean matches(SnapshotSelectionCriteria criteria, SnapshotFiles.Entry entry) {
@@ -96,8 +102,11 @@ public final class RdbSnapshotStore extends SnapshotStore {
             metadata.timestamp() / 1000);
       } else {
         akka.serialization.Serializer serializer = serialization.findSerializerFor(snapshot);
+        // serialize(), not serializer.toBinary(): it sets the transport information that
+        // serializers of ActorRefs need (Serialization.serializedActorPath) on this I/O thread.
+        byte[] bytes = serialization.serialize(snapshot).get();
         files.writeSerialized(metadata.persistenceId(), metadata.sequenceNr(), metadata.timestamp(),
-            serializer.identifier(), Serializers.manifestFor(serializer, snapshot), serializer.toBinary(snapshot));
+            serializer.identifier(), Serializers.manifestFor(serializer, snapshot), bytes);
       }
       return null;
     }, ioContext);

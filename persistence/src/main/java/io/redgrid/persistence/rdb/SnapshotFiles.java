@@ -37,6 +37,8 @@ public final class SnapshotFiles {
   private static final String RDB = ".rdb";
   /** Snapshots of other types (any Akka-serializable state) use Akka serialization. */
   private static final String SERIALIZED = ".snap";
+  /** Prefix of a file being written (as Redis' temp-<pid>.rdb); no snapshot's name starts with it. */
+  private static final String TEMP = "temp-";
 
   private final Path directory;
   private final RdbOptions options;
@@ -92,6 +94,10 @@ public final class SnapshotFiles {
 
   private static Entry parse(Path path) {
     String name = path.getFileName().toString();
+    if (name.startsWith(TEMP)) {
+      // Left by a write that crashed before its rename: never a snapshot.
+      return null;
+    }
     String stem;
     if (name.endsWith(RDB)) {
       stem = name.substring(0, name.length() - RDB.length());
@@ -143,9 +149,14 @@ public final class SnapshotFiles {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
       KeyspaceRdb.load(in, keyspace, now);
     } catch (IOException e) {
-      throw new IOException("Bad snapshot file " + path + ": " + e.getMessage(), e);
+      throw badFile(path, e);
     }
     return keyspace;
+  }
+
+  private static IOException badFile(Path path, Exception e) {
+    String why = e instanceof IOException && e.getMessage() != null ? e.getMessage() : e.toString();
+    return new IOException("Bad snapshot file " + path + ": " + why, e);
   }
 
   /** An Akka-serialized snapshot as written by {@link #writeSerialized}. */
@@ -156,9 +167,18 @@ public final class SnapshotFiles {
         new BufferedInputStream(Files.newInputStream(path)))) {
       int serializerId = data.readInt();
       String manifest = data.readUTF();
-      byte[] bytes = new byte[data.readInt()];
+      int length = data.readInt();
+      if (length < 0 || length > Files.size(path)) {
+        throw new IOException("Invalid length " + length);
+      }
+      byte[] bytes = new byte[length];
       data.readFully(bytes);
+      if (data.read() != -1) {
+        throw new IOException("Trailing bytes after the snapshot");
+      }
       return new Serialized(serializerId, manifest, bytes);
+    } catch (IOException e) {
+      throw badFile(path, e);
     }
   }
 
@@ -177,7 +197,7 @@ public final class SnapshotFiles {
   public static Path writeAtomically(Path path, Writer writer) throws IOException {
     Path dir = path.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path temp = dir.resolve("temp-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + "-"
+    Path temp = dir.resolve(TEMP + ProcessHandle.current().pid() + "-" + System.nanoTime() + "-"
         + path.getFileName());
     try {
       try (FileOutputStream file = new FileOutputStream(temp.toFile());
@@ -214,6 +234,12 @@ public final class SnapshotFiles {
   }
 
   private static String encode(String persistenceId) {
-    return URLEncoder.encode(persistenceId, StandardCharsets.UTF_8);
+    String encoded = URLEncoder.encode(persistenceId, StandardCharsets.UTF_8);
+    // A leading dot would make a hidden file, which list() skips (and "." or ".." no file at all);
+    // a leading "temp-" would look like a write in progress, which parse() ignores.
+    if (encoded.startsWith(".")) {
+      return "%2E" + encoded.substring(1);
+    }
+    return encoded.startsWith(TEMP) ? "%74" + encoded.substring(1) : encoded;
   }
 }

@@ -16,7 +16,7 @@ import akka.testkit.javadsl.TestKit;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.redgrid.persistence.PersistencePlugins;
-import io.redgrid.shard.KeyspaceShard;
+import io.redgrid.persistence.PluginTestConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ import scala.jdk.javaapi.CollectionConverters;
 /** A test ActorSystem whose journal is the AOF plugin in a given directory, driven by JournalProtocol messages. */
 final class AofNode implements AutoCloseable {
   static final String WRITER = "writer-uuid-1";
-  static final Duration WAIT = Duration.ofSeconds(10);
+  static final Duration WAIT = PluginTestConfig.WAIT;
 
   final Path dir;
   final ActorSystem system;
@@ -47,17 +47,13 @@ final class AofNode implements AutoCloseable {
 
   static Config config(Path dir, String extra) {
     return ConfigFactory.parseString(extra)
-        .withFallback(ConfigFactory.parseString(
-            "redgrid.aof-journal.dir = \"" + dir.toString().replace("\\", "/") + "\"\n"
+        .withFallback(PluginTestConfig.withDefaults(
+            "redgrid.aof-journal.dir = " + PluginTestConfig.quoted(dir) + "\n"
                 + "redgrid.aof-journal.appendonly = yes\n"
                 + "akka.persistence.journal.plugin = redgrid.aof-journal\n"
                 + "akka.persistence.snapshot-store.plugin = akka.persistence.no-snapshot-store\n"
-                + "akka.loglevel = WARNING\n"
                 + "akka.actor.serializers.test-failing = \"io.redgrid.persistence.aof.FailingSerializer\"\n"
-                + "akka.actor.serialization-bindings {\"io.redgrid.persistence.aof.FailingSerializer$Unserializable\" = test-failing}\n"))
-        .withFallback(PersistencePlugins.akkaDefaults())
-        .withFallback(KeyspaceShard.akkaDefaults())
-        .withFallback(ConfigFactory.load());
+                + "akka.actor.serialization-bindings {\"io.redgrid.persistence.aof.FailingSerializer$Unserializable\" = test-failing}\n"));
   }
 
   AppendOnlyFile aof() {
