@@ -24,6 +24,17 @@ public final class DumpImport {
 
   private DumpImport() {}
 
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+
   /** Imports {@code dump} when there is no snapshot yet; returns the number of keys imported, or -1. */
   public static long importIfFresh(Path dump, SnapshotFiles snapshots, ShardMap shardMap, int databases,
       long now) throws IOException {
@@ -53,10 +64,18 @@ public final class DumpImport {
     } catch (IOException | RuntimeException e) {
       throw new IOException("Bad RDB file " + dump + ": " + e.getMessage(), e);
     }
+    // All shards or none: the snapshots are written to a staging directory renamed into place,
+    // so a crash in the middle cannot leave some shards imported and the rest empty.
+    Path staging = snapshots.directory().resolveSibling(snapshots.directory().getFileName() + ".import");
+    deleteTree(staging);
+    SnapshotFiles staged = new SnapshotFiles(staging, snapshots.options());
     long timestamp = System.currentTimeMillis();
     for (Keyspace shard : shards) {
-      snapshots.writeKeyspace("shard-" + shard.shardId(), 0, timestamp, shard, timestamp / 1000);
+      staged.writeKeyspace("shard-" + shard.shardId(), 0, timestamp, shard, timestamp / 1000);
     }
+    deleteTree(snapshots.directory());
+    Files.move(staging, snapshots.directory(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    SnapshotFiles.syncDirectory(snapshots.directory().toAbsolutePath().getParent());
     log.info("Imported {} keys ({} already expired) from {}", counts[0], counts[1], dump);
     return counts[0];
   }

@@ -52,6 +52,10 @@ public final class SnapshotFiles {
     return directory;
   }
 
+  public RdbOptions options() {
+    return options;
+  }
+
   /** One stored snapshot. */
   public record Entry(String persistenceId, long sequenceNr, long timestamp, Path path) {
     public boolean isRdb() {
