@@ -265,15 +265,7 @@ class PersistenceEndToEndTest {
   @Test
   void aTruncatedTailIsLoadedUpToTheLastWholeWriteOrRefused() throws Exception {
     Path dir = tempDir();
-    NodeFixture first = start(dir, AOF);
-    try (Jedis jedis = new Jedis("127.0.0.1", first.port())) {
-      for (int i = 0; i < 100; i++) {
-        jedis.set("key:" + i, "value-" + i);
-      }
-      jedis.set("last", "x".repeat(100));
-    }
-    stopWithoutSave(first);
-    Path incr = incrFile(dir);
+    Path incr = journalKeys(dir, 100, true);
     try (RandomAccessFile file = new RandomAccessFile(incr.toFile(), "rw")) {
       file.setLength(file.length() - 50);
     }
@@ -295,14 +287,7 @@ class PersistenceEndToEndTest {
   @Test
   void corruptionInTheMiddleRefusesToStartNamingFileAndOffset() throws Exception {
     Path dir = tempDir();
-    NodeFixture first = start(dir, AOF);
-    try (Jedis jedis = new Jedis("127.0.0.1", first.port())) {
-      for (int i = 0; i < 100; i++) {
-        jedis.set("key:" + i, "value-" + i);
-      }
-    }
-    stopWithoutSave(first);
-    Path incr = incrFile(dir);
+    Path incr = journalKeys(dir, 100, false);
     try (RandomAccessFile file = new RandomAccessFile(incr.toFile(), "rw")) {
       file.seek(file.length() / 2);
       file.write("GARBAGE GARBAGE GARBAGE".getBytes(StandardCharsets.US_ASCII));
@@ -399,6 +384,33 @@ class PersistenceEndToEndTest {
   }
 
   @Test
+  void saveRulesAndAutomaticAofRewritesRunByThemselves() throws Exception {
+    Path dir = tempDir();
+    NodeFixture node = start(dir, "--appendonly", "yes", "--save", "1 3");
+    try (Jedis jedis = new Jedis("127.0.0.1", node.port())) {
+      jedis.set("a", "1");
+      jedis.set("b", "2");
+      Thread.sleep(1500);
+      assertTrue(info(jedis).contains("rdb_saves:0\r\n"), "two changes do not meet the rule 1 3");
+      jedis.set("c", "3");
+      awaitInfo(jedis, "rdb_saves:1");
+      assertTrue(Files.exists(dir.resolve("dump.rdb")));
+      assertEquals("OK", jedis.configSet("auto-aof-rewrite-min-size", "4kb"));
+      assertEquals("OK", jedis.configSet("auto-aof-rewrite-percentage", "100"));
+      assertTrue(info(jedis).contains("aof_rewrites:0\r\n"), info(jedis));
+      for (int i = 0; i < 100; i++) {
+        jedis.set("filler:" + i, "x".repeat(100));
+      }
+      awaitInfo(jedis, "aof_rewrites:1");
+      awaitInfo(jedis, "aof_rewrite_in_progress:0");
+      String manifest = Files.readString(dir.resolve("appendonlydir").resolve("appendonly.aof.manifest"));
+      assertTrue(manifest.contains("type b"), manifest);
+    } finally {
+      stopWithoutSave(node);
+    }
+  }
+
+  @Test
   void whileLoadingCommandsGetLoadingAndInfoSaysSo() throws Exception {
     NodeFixture node = start(tempDir(), NO_AOF);
     try (Jedis jedis = new Jedis("127.0.0.1", node.port())) {
@@ -442,6 +454,21 @@ class PersistenceEndToEndTest {
       }
       Thread.sleep(20);
     }
+  }
+
+  /** Journals {@code count} keys (and a 100-byte "last" one) on a node that then stops; returns the incremental AOF file. */
+  private static Path journalKeys(Path dir, int count, boolean last) throws IOException {
+    NodeFixture node = start(dir, AOF);
+    try (Jedis jedis = new Jedis("127.0.0.1", node.port())) {
+      for (int i = 0; i < count; i++) {
+        jedis.set("key:" + i, "value-" + i);
+      }
+      if (last) {
+        jedis.set("last", "x".repeat(100));
+      }
+    }
+    stopWithoutSave(node);
+    return incrFile(dir);
   }
 
   private static Path incrFile(Path dir) throws IOException {

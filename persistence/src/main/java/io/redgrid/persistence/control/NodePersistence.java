@@ -105,6 +105,18 @@ public final class NodePersistence implements PersistenceControl {
 
   @Override
   public CompletionStage<Reply> save(long holdToken) {
+    return saveHeld(holdToken, written -> Reply.OK, failure -> {
+      log.warn("Error saving DB on disk: {}", failure.getMessage());
+      return Reply.error("ERR");
+    });
+  }
+
+  /**
+   * A save under the caller's hold on every shard (SAVE, DEBUG RELOAD): captures, writes, then
+   * {@code then} runs on the written snapshot paths; failures become {@code onFailure}'s reply.
+   */
+  private CompletionStage<Reply> saveHeld(long holdToken, java.util.function.Function<List<Path>, Reply> then,
+      java.util.function.Function<Throwable, Reply> onFailure) {
     synchronized (lock) {
       if (saving) {
         return CompletableFuture.completedFuture(Reply.error("ERR Background save already in progress"));
@@ -113,14 +125,8 @@ public final class NodePersistence implements PersistenceControl {
     }
     long dirtyBefore = stats.dirty.sum();
     return capture(holdToken)
-        .thenApplyAsync(captured -> {
-          writeSave(captured, dirtyBefore);
-          return (Reply) Reply.OK;
-        }, io)
-        .exceptionally(failure -> {
-          log.warn("Error saving DB on disk: {}", cause(failure).getMessage());
-          return Reply.error("ERR");
-        })
+        .thenApplyAsync(captured -> then.apply(writeSave(captured, dirtyBefore)), io)
+        .exceptionally(failure -> onFailure.apply(cause(failure)))
         .whenComplete((reply, failure) -> saveFinished());
   }
 
@@ -244,29 +250,18 @@ public final class NodePersistence implements PersistenceControl {
   }
 
   private CompletionStage<Reply> reloadInPlace(long holdToken, List<Keyspace> held) {
-    synchronized (lock) {
-      if (saving) {
-        return CompletableFuture.completedFuture(Reply.error("ERR Background save already in progress"));
+    return saveHeld(holdToken, written -> {
+      long now = clock.millis();
+      for (Keyspace keyspace : held) {
+        keyspace.flushAll();
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(written.get(keyspace.shardId())))) {
+          KeyspaceRdb.load(in, keyspace, now);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
       }
-      saving = true;
-    }
-    long dirtyBefore = stats.dirty.sum();
-    return capture(holdToken)
-        .thenApplyAsync(captured -> {
-          List<Path> written = writeSave(captured, dirtyBefore);
-          long now = clock.millis();
-          for (Keyspace keyspace : held) {
-            keyspace.flushAll();
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(written.get(keyspace.shardId())))) {
-              KeyspaceRdb.load(in, keyspace, now);
-            } catch (IOException e) {
-              throw new java.io.UncheckedIOException(e);
-            }
-          }
-          return (Reply) Reply.OK;
-        }, io)
-        .exceptionally(failure -> Reply.error("ERR Error trying to load the RDB dump: " + cause(failure).getMessage()))
-        .whenComplete((reply, failure) -> saveFinished());
+      return Reply.OK;
+    }, failure -> Reply.error("ERR Error trying to load the RDB dump: " + failure.getMessage()));
   }
 
   @Override

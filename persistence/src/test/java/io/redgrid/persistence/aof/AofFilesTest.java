@@ -268,13 +268,17 @@ class AofFilesTest {
       assertEquals(FsyncPolicy.ALWAYS, aof.fsync());
       node.writeEach("warm", 1, 1);
       CountDownLatch release = new CountDownLatch(1);
+      CountDownLatch blocked = new CountDownLatch(1);
       aof.onWriterThread(() -> {
+        blocked.countDown();
         try {
           release.await();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
       });
+      // Only once the writer is inside the task: a write sent earlier could be drained with it.
+      assertTrue(blocked.await(10, TimeUnit.SECONDS));
       long before = aof.fsyncCount();
       // 50 shards each persist while the writer is busy: one drained group, one fsync.
       for (int shard = 0; shard < 50; shard++) {
