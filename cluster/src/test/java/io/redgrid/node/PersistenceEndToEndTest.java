@@ -167,6 +167,13 @@ class PersistenceEndToEndTest {
         assertEquals(16, files.size(), files.toString());
         assertCheckRdb(files.get(0));
       }
+      assertEquals("OK", jedis.configSet("dbfilename", "other.rdb"));
+      assertEquals("OK", jedis.configSet("rdbcompression", "no"));
+      jedis.set("long", "y".repeat(1000));
+      assertEquals("OK", jedis.save());
+      assertTrue(Files.exists(dir.resolve("other.rdb")));
+      assertTrue(Files.size(dir.resolve("other.rdb")) > 1000, "an uncompressed 1000-byte string");
+      assertCheckRdb(dir.resolve("other.rdb"));
     } finally {
       stopWithoutSave(node);
     }
