@@ -105,6 +105,7 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
     return newCommandHandlerBuilder()
         .forAnyState()
         .onCommand(ShardMessage.Run.class, this::onRun)
+        .onCommand(ShardMessage.Drain.class, this::onDrain)
         .onCommand(ShardMessage.Lock.class, this::onLock)
         .onCommand(ShardMessage.Release.class, this::onRelease)
         .onCommand(ShardMessage.ExpireTick.class, this::onExpireTick)
@@ -186,8 +187,30 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
     if (lockedBy != 0) {
       return Effect().stash();
     }
-    ShardMessage.Request[] requests = run.requests();
-    Reply[] replies = new Reply[requests.length];
+    return runRound(keyspace, List.of(run), null);
+  }
+
+  /** Takes every batch queued in the inbox as one round: one persist for all their writes. */
+  private Effect<ShardEvent, Keyspace> onDrain(Keyspace keyspace, ShardMessage.Drain drain) {
+    if (lockedBy != 0) {
+      return Effect().stash();
+    }
+    ShardInbox inbox = runtime.inbox();
+    List<ShardMessage.Run> runs = inbox.drain(shardId);
+    Runnable roundDone = () -> inbox.roundDone(shardId, context.getSelf());
+    if (runs.isEmpty()) {
+      roundDone.run();
+      return Effect().none();
+    }
+    return runRound(keyspace, runs, roundDone);
+  }
+
+  /**
+   * Runs batches in order, persists their effects with one persist call and replies to each
+   * batch after it; {@code roundDone} (if any) runs once the replies are out.
+   */
+  private Effect<ShardEvent, Keyspace> runRound(Keyspace keyspace, List<ShardMessage.Run> runs, Runnable roundDone) {
+    Reply[][] replies = new Reply[runs.size()][];
     List<ShardEvent> events = new ArrayList<>(0);
     Call.Context callContext = new Call.Context()
         .shards(ShardAccess.of(keyspace))
@@ -197,29 +220,43 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
         .events(runtime.events())
         .tracking(runtime.tracking())
         .effects((shard, db, argv) -> events.add(new ShardEvent(db, argv)));
-    for (int i = 0; i < requests.length; i++) {
-      ShardMessage.Request request = requests[i];
-      callContext.db(request.db()).protocol(request.protocol()).client(request.client(), request.retry());
-      replies[i] = safely(() -> {
-        Call call = runtime.table().prepare(request.spec(), request.argv(), callContext);
-        Reply reply = runtime.table().run(call);
-        if (reply == BlockedClients.BLOCKED && !request.retry()) {
-          // Registered before this shard processes anything else: no push can be missed.
-          runtime.blocked().block(request.client(), request.spec(), request.argv(), request.db(),
-              request.protocol(), call.blockRequest());
-        }
-        return reply;
-      });
+    for (int r = 0; r < replies.length; r++) {
+      ShardMessage.Request[] requests = runs.get(r).requests();
+      Reply[] batch = new Reply[requests.length];
+      replies[r] = batch;
+      for (int i = 0; i < requests.length; i++) {
+        ShardMessage.Request request = requests[i];
+        callContext.db(request.db()).protocol(request.protocol()).client(request.client(), request.retry());
+        batch[i] = safely(() -> {
+          Call call = runtime.table().prepare(request.spec(), request.argv(), callContext);
+          Reply reply = runtime.table().run(call);
+          if (reply == BlockedClients.BLOCKED && !request.retry()) {
+            // Registered before this shard processes anything else: no push can be missed.
+            runtime.blocked().block(request.client(), request.spec(), request.argv(), request.db(),
+                request.protocol(), call.blockRequest());
+          }
+          return reply;
+        });
+      }
     }
     if (runtime.blocked() != null) {
       runtime.blocked().serveReady();
     }
     if (events.isEmpty()) {
-      run.replies().complete(replies);
+      complete(runs, replies, roundDone);
       return Effect().none();
     }
     runtime.stats().dirty.add(events.size());
-    return Effect().persist(events).thenRun(state -> run.replies().complete(replies));
+    return Effect().persist(events).thenRun(state -> complete(runs, replies, roundDone));
+  }
+
+  private static void complete(List<ShardMessage.Run> runs, Reply[][] replies, Runnable roundDone) {
+    for (int r = 0; r < replies.length; r++) {
+      runs.get(r).replies().complete(replies[r]);
+    }
+    if (roundDone != null) {
+      roundDone.run();
+    }
   }
 
   private Effect<ShardEvent, Keyspace> onLock(Keyspace keyspace, ShardMessage.Lock lock) {

@@ -48,6 +48,11 @@ public sealed interface ShardMessage {
   /** A shard's copy and the sequence number of the last event it reflects. */
   record Captured(int shard, Keyspace copy, long sequenceNr) {}
 
+  /** Wakes the shard to take the batches queued in its {@link ShardInbox}. */
+  enum Drain implements ShardMessage {
+    INSTANCE
+  }
+
   /** Timer tick of the active expiry sweep. */
   enum ExpireTick implements ShardMessage {
     INSTANCE

@@ -12,6 +12,7 @@ import java.util.function.IntSupplier;
  * What every shard entity of a node shares: the command table, clock, counters and layout.
  * {@code events} publishes keyspace notifications (also from active expiry).
  * {@code hz} is read at every expiry tick so that CONFIG SET hz takes effect at once.
+ * {@code inbox} queues clients' batches between rounds (null where batches arrive as messages).
  */
 public record ShardRuntime(
     CommandTable table,
@@ -23,7 +24,14 @@ public record ShardRuntime(
     IntSupplier hz,
     BlockedClients blocked,
     KeyspaceEvents events,
-    io.redgrid.tracking.Tracking tracking) {
+    io.redgrid.tracking.Tracking tracking,
+    ShardInbox inbox) {
+
+  public ShardRuntime(CommandTable table, ShardMap shardMap, int databases, Clock clock,
+      ServerStats stats, ShardDirectory directory, IntSupplier hz, BlockedClients blocked,
+      KeyspaceEvents events, io.redgrid.tracking.Tracking tracking) {
+    this(table, shardMap, databases, clock, stats, directory, hz, blocked, events, tracking, null);
+  }
 
   public ShardRuntime(CommandTable table, ShardMap shardMap, int databases, Clock clock,
       ServerStats stats, ShardDirectory directory, IntSupplier hz, BlockedClients blocked,

@@ -88,6 +88,46 @@ class KeyspaceShardTest {
     assertEquals("v2", text(replies[3]));
   }
 
+  /** A shard whose batches arrive through an inbox, routed to {@code shard} itself. */
+  private ShardInbox inboxFor(int id, ActorRef<ShardMessage>[] shard) {
+    ShardInbox inbox = new ShardInbox(1000);
+    inbox.router((target, message) -> shard[0].tell(message));
+    return inbox;
+  }
+
+  @Test
+  void batchesQueuedInTheInboxRunInArrivalOrderAndAreRecovered() throws Exception {
+    int id = ids.incrementAndGet();
+    @SuppressWarnings("unchecked")
+    ActorRef<ShardMessage>[] shard = new ActorRef[1];
+    ShardInbox inbox = inboxFor(id, shard);
+    ShardRuntime inboxed = new ShardRuntime(table, new ShardMap(1000), 16, clock, new ServerStats(), directory,
+        () -> 100, null, io.redgrid.pubsub.KeyspaceEvents.NONE, null, inbox);
+    shard[0] = testKit.spawn(KeyspaceShard.create(id, inboxed));
+    // Held by a lock, the shard takes nothing: the batches pile up in the inbox behind one Drain.
+    CompletableFuture<Keyspace> held = new CompletableFuture<>();
+    shard[0].tell(new ShardMessage.Lock(7, held));
+    held.get(5, TimeUnit.SECONDS);
+    List<CompletableFuture<Reply[]>> replies = new java.util.ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      CompletableFuture<Reply[]> reply = new CompletableFuture<>();
+      inbox.submit(id, new ShardMessage.Run(new ShardMessage.Request[] {request(0, "INCR", "counter")}, reply));
+      replies.add(reply);
+    }
+    assertFalse(replies.get(0).isDone(), "nothing runs while the shard is held");
+    shard[0].tell(new ShardMessage.Release(7, List.of(), new CompletableFuture<>()));
+    for (int i = 0; i < 50; i++) {
+      assertEquals(Reply.integer(i + 1), replies.get(i).get(5, TimeUnit.SECONDS)[0], "batch " + i);
+    }
+    // After a round, the next submission wakes the shard again.
+    CompletableFuture<Reply[]> later = new CompletableFuture<>();
+    inbox.submit(id, new ShardMessage.Run(new ShardMessage.Request[] {request(0, "GET", "counter")}, later));
+    assertEquals("50", text(later.get(5, TimeUnit.SECONDS)[0]));
+    testKit.stop(shard[0]);
+    ActorRef<ShardMessage> respawned = testKit.spawn(KeyspaceShard.create(id, runtime));
+    assertEquals("50", text(run(respawned, request(0, "GET", "counter"))[0]));
+  }
+
   @Test
   void aStoppedShardRecoversTheSameStateFromItsEvents() throws Exception {
     int id = ids.incrementAndGet();

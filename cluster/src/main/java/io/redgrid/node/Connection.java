@@ -20,7 +20,6 @@ import io.redgrid.protocol.RespParser;
 import io.redgrid.protocol.RespWriter;
 import io.redgrid.server.ClientSession;
 import io.redgrid.shard.ShardMessage;
-import io.redgrid.shard.ShardRouter;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -58,7 +57,6 @@ final class Connection {
   private final NodeContext node;
   private final CommandTable table;
   private final ShardMap shardMap;
-  private final ShardRouter router;
   private final Coordinator coordinator;
   private final Executor executor;
   private final RespParser parser;
@@ -77,7 +75,6 @@ final class Connection {
     this.node = node;
     this.table = node.table();
     this.shardMap = node.shardMap();
-    this.router = node.router();
     this.coordinator = node.coordinator();
     this.executor = node.executor();
     this.limits = node.outputLimits();
@@ -282,7 +279,7 @@ final class Connection {
       }
     }
     CompletableFuture<Reply[]> replies = new CompletableFuture<>();
-    router.tell(shard, new ShardMessage.Run(batch.toArray(new ShardMessage.Request[0]), replies));
+    node.inbox().submit(shard, new ShardMessage.Run(batch.toArray(new ShardMessage.Request[0]), replies));
     return replies.thenComposeAsync(results -> {
       for (int i = 0; i < results.length - 1; i++) {
         reply(results[i]);

@@ -42,6 +42,7 @@ import io.redgrid.server.ClientSession;
 import io.redgrid.server.ServerStats;
 import io.redgrid.shard.KeyspaceShard;
 import io.redgrid.shard.ShardDirectory;
+import io.redgrid.shard.ShardInbox;
 import io.redgrid.shard.ShardMessage;
 import io.redgrid.shard.ShardRouter;
 import io.redgrid.shard.ShardRuntime;
@@ -115,8 +116,9 @@ public final class Node implements AutoCloseable {
         }
       });
       io.redgrid.tracking.Tracking tracking = new io.redgrid.tracking.Tracking(id -> null);
+      ShardInbox inbox = new ShardInbox(shardMap.shardCount());
       ShardRuntime runtime = new ShardRuntime(table, shardMap, config.databases(), clock, stats,
-          directory, config::hz, blocked, keyspaceEvents, tracking);
+          directory, config::hz, blocked, keyspaceEvents, tracking, inbox);
       ClusterSharding sharding = ClusterSharding.get(system);
       KeyspaceShard.init(sharding, runtime);
       ShardRouter router = (shard, message) -> {
@@ -127,13 +129,15 @@ public final class Node implements AutoCloseable {
           sharding.entityRefFor(KeyspaceShard.ENTITY_TYPE_KEY, Integer.toString(shard)).tell(message);
         }
       };
+      inbox.router(router);
       Coordinator coordinator = new Coordinator(router, shardMap, table, executor);
-      blocked.retrier(waiter -> retry(waiter, router, coordinator, clock, stats, blocked, keyspaceEvents, tracking));
+      blocked.retrier(waiter -> retry(waiter, inbox, coordinator, clock, stats, blocked, keyspaceEvents, tracking));
       NodeContext context = new NodeContext(config, table, shardMap, router, coordinator, executor,
           clock, stats, blocked, shutdown::complete);
       keyspaceEvents.publishTo(context.pubsub());
       context.keyspaceEvents(keyspaceEvents);
       context.tracking(tracking);
+      context.inbox(inbox);
 
       PubSubBridge.start(system, context.pubsub(), cluster.selfMember().uniqueAddress().toString(),
           () -> cluster.state().members().size() > 1);
@@ -273,13 +277,13 @@ public final class Node implements AutoCloseable {
   }
 
   /** Runs a blocked client's command again the way its connection first ran it. */
-  private static CompletionStage<Reply> retry(Waiter waiter, ShardRouter router,
+  private static CompletionStage<Reply> retry(Waiter waiter, ShardInbox inbox,
       Coordinator coordinator, Clock clock, ServerStats stats, BlockedClients blocked,
       KeyspaceEvents keyspaceEvents, io.redgrid.tracking.Tracking tracking) {
     int[] shards = coordinator.shardsOf(waiter.argv(), waiter.spec().keys().positions(waiter.argv()));
     if (shards.length == 1) {
       CompletableFuture<Reply[]> replies = new CompletableFuture<>();
-      router.tell(shards[0], new ShardMessage.Run(new ShardMessage.Request[] {new ShardMessage.Request(
+      inbox.submit(shards[0], new ShardMessage.Run(new ShardMessage.Request[] {new ShardMessage.Request(
           waiter.spec(), waiter.argv(), waiter.db(), waiter.protocol(), waiter.clientId(), true)}, replies));
       return replies.thenApply(results -> results[0]);
     }

@@ -40,6 +40,7 @@ final class NodeContext implements ServerContext {
   private volatile OutputLimits outputLimits = OutputLimits.PUBSUB_DEFAULT;
   private volatile io.redgrid.tracking.Tracking tracking = new io.redgrid.tracking.Tracking(id -> null);
   private volatile io.redgrid.server.PersistenceControl persistence;
+  private volatile io.redgrid.shard.ShardInbox inbox;
   private volatile java.util.function.BooleanSupplier loading = () -> false;
 
   NodeContext(ServerConfig config, CommandTable table, ShardMap shardMap, ShardRouter router,
@@ -106,6 +107,15 @@ final class NodeContext implements ServerContext {
   @Override
   public io.redgrid.server.PersistenceControl persistence() {
     return persistence;
+  }
+
+  /** Where connections queue their batches for the shards. */
+  io.redgrid.shard.ShardInbox inbox() {
+    return inbox;
+  }
+
+  void inbox(io.redgrid.shard.ShardInbox inbox) {
+    this.inbox = inbox;
   }
 
   void persistence(io.redgrid.server.PersistenceControl persistence) {
