@@ -80,6 +80,14 @@ public final class AppendOnlyFile implements Extension {
   private final Path manifestPath;
   private final boolean loadTruncated;
   private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  /**
+   * Guards the file position and the index: held by the writer thread while it processes what it
+   * drained, and by a caller writing directly. {@code pending} counts queued operations not yet
+   * processed (raised before queueing, lowered after processing); a direct write happens only
+   * when it is 0, so nothing overtakes a queued one.
+   */
+  private final Object fileLock = new Object();
+  private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
   private final Thread writer;
   private final ScheduledExecutorService fsyncer;
   private final AtomicBoolean dirty = new AtomicBoolean();
@@ -156,7 +164,7 @@ public final class AppendOnlyFile implements Extension {
     CompletableFuture<Void> done = new CompletableFuture<>();
     if (on) {
       // Task first, flag second: a write that sees the flag is queued behind the new file.
-      queue.add(new Task(() -> complete(done, this::openFresh)));
+      enqueue(new Task(() -> complete(done, this::openFresh)));
       enabled = true;
       try {
         done.join();
@@ -168,7 +176,7 @@ public final class AppendOnlyFile implements Extension {
     } else {
       // Flag first, task second: every write queued while it was on lands before the close.
       enabled = false;
-      queue.add(new Task(() -> complete(done, this::closeFiles)));
+      enqueue(new Task(() -> complete(done, this::closeFiles)));
     }
     done.join();
   }
@@ -190,7 +198,7 @@ public final class AppendOnlyFile implements Extension {
     if (startFailure != null) {
       return CompletableFuture.failedFuture(startFailure);
     }
-    queue.add(new Task(() -> {
+    enqueue(new Task(() -> {
       try {
         done.complete(doRotate());
       } catch (Throwable e) {
@@ -223,7 +231,7 @@ public final class AppendOnlyFile implements Extension {
     t.start();
     return base.thenCompose(seq -> {
       CompletableFuture<Void> done = new CompletableFuture<>();
-      queue.add(new Task(() -> complete(done, () -> switchToBase(seq, firstKeptIncr))));
+      enqueue(new Task(() -> complete(done, () -> switchToBase(seq, firstKeptIncr))));
       return done;
     });
   }
@@ -251,7 +259,7 @@ public final class AppendOnlyFile implements Extension {
   /** Writes and fsyncs everything queued so far. */
   public CompletionStage<Void> flush() {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    queue.add(new Task(() -> complete(done, this::forceCurrent)));
+    enqueue(new Task(() -> complete(done, this::forceCurrent)));
     return done;
   }
 
@@ -281,12 +289,34 @@ public final class AppendOnlyFile implements Extension {
 
   /** Test hook: the writer thread runs {@code body} after the writes queued before it. */
   void onWriterThread(Runnable body) {
-    queue.add(new Task(body));
+    enqueue(new Task(body));
   }
 
-  /** Queues a write; its future completes once written (and fsynced under {@code always}). */
+  /** Queues an operation for the writer thread, after everything queued before it. */
+  private void enqueue(Object op) {
+    pending.incrementAndGet();
+    queue.add(op);
+  }
+
+  /**
+   * Writes the write at once (everysec, no, with nothing queued) or queues it; its future
+   * completes once written (and fsynced under {@code always}).
+   */
   CompletableFuture<Void> append(Write w) {
-    queue.add(w);
+    // everysec / no: nothing waits for a group fsync, so the caller writes at once, as Redis
+    // writes from its event loop: one thread hand-off less per write. Never under always, whose
+    // writer holds the lock while it fsyncs: the caller (an actor) must not wait for that.
+    if (fsync != FsyncPolicy.ALWAYS && pending.get() == 0) {
+      synchronized (fileLock) {
+        if (pending.get() == 0) {
+          List<Write> alone = new ArrayList<>(1);
+          alone.add(w);
+          writeGroup(alone);
+          return w.done();
+        }
+      }
+    }
+    enqueue(w);
     return w.done();
   }
 
@@ -444,17 +474,21 @@ public final class AppendOnlyFile implements Extension {
     List<Write> group = new ArrayList<>();
     try {
       while (true) {
-        ops.add(queue.take());
-        queue.drainTo(ops);
-        for (Object op : ops) {
-          if (op instanceof Write w) {
-            group.add(w);
-          } else {
-            writeGroup(group);
-            ((Task) op).body().run();
+        Object first = queue.take();
+        synchronized (fileLock) {
+          ops.add(first);
+          queue.drainTo(ops);
+          for (Object op : ops) {
+            if (op instanceof Write w) {
+              group.add(w);
+            } else {
+              writeGroup(group);
+              ((Task) op).body().run();
+            }
           }
+          writeGroup(group);
+          pending.addAndGet(-ops.size());
         }
-        writeGroup(group);
         ops.clear();
       }
     } catch (InterruptedException e) {
@@ -722,7 +756,7 @@ public final class AppendOnlyFile implements Extension {
   /** ActorSystem termination: write and fsync what is queued, close the files, stop the threads. */
   void close() {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    queue.add(new Task(() -> complete(done, this::closeFiles)));
+    enqueue(new Task(() -> complete(done, this::closeFiles)));
     try {
       done.get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
