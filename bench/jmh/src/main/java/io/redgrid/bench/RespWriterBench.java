@@ -1,5 +1,6 @@
 package io.redgrid.bench;
 
+import akka.util.ByteString;
 import io.redgrid.protocol.Reply;
 import io.redgrid.protocol.RespWriter;
 import java.util.ArrayList;
@@ -91,5 +92,22 @@ public class RespWriterBench {
       writer.write(bulk100, 2);
     }
     return writer.toByteArray();
+  }
+
+  /**
+   * {@link #bulk100PipelineFlush} plus {@code ByteString.fromArray}, exactly what
+   * {@code Connection.flush} hands the socket: fromArray clones the already copied array.
+   */
+  @Benchmark
+  @OperationsPerInvocation(PIPELINE)
+  public ByteString bulk100PipelineFlushByteString() {
+    return ByteString.fromArray(bulk100PipelineFlush());
+  }
+
+  /** The same flush with {@code ByteString.fromArrayUnsafe}, which wraps the fresh copy instead. */
+  @Benchmark
+  @OperationsPerInvocation(PIPELINE)
+  public ByteString bulk100PipelineFlushUnsafe() {
+    return ByteString.fromArrayUnsafe(bulk100PipelineFlush());
   }
 }
