@@ -119,7 +119,8 @@ final class Connection {
     if (writer.size() == 0 && written == null && !close) {
       return;
     }
-    ByteString bytes = ByteString.fromArray(writer.toByteArray());
+    // toByteArray is already a fresh copy: no need for fromArray's second one.
+    ByteString bytes = ByteString.fromArrayUnsafe(writer.toByteArray());
     writer.reset();
     if (cutOff) {
       if (written != null) {
