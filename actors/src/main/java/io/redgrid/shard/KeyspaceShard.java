@@ -157,6 +157,10 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
   private void onRecovered(Keyspace keyspace) {
     recovering = false;
     runtime.directory().register(shardId, context.getSelf());
+    if (runtime.inbox() != null) {
+      // A shard restarted after a failure may have died with its wake-up pending: take what waits.
+      runtime.inbox().roundDone(shardId, context.getSelf());
+    }
     scheduleExpiry();
   }
   /** Starts (or restarts, after CONFIG SET hz) the active-expiry timer at the current hz. */

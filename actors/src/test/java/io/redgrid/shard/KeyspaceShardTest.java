@@ -129,6 +129,24 @@ class KeyspaceShardTest {
   }
 
   @Test
+  void aRestartedShardTakesBatchesWhoseWakeUpDiedWithItsPredecessor() throws Exception {
+    int id = ids.incrementAndGet();
+    @SuppressWarnings("unchecked")
+    ActorRef<ShardMessage>[] shard = new ActorRef[1];
+    ShardInbox inbox = inboxFor(id, shard);
+    ShardRuntime inboxed = new ShardRuntime(table, new ShardMap(1000), 16, clock, new ServerStats(), directory,
+        () -> 100, null, io.redgrid.pubsub.KeyspaceEvents.NONE, null, inbox);
+    ActorRef<ShardMessage> dead = testKit.spawn(KeyspaceShard.create(id, inboxed));
+    testKit.stop(dead);
+    shard[0] = dead;
+    CompletableFuture<Reply[]> reply = new CompletableFuture<>();
+    inbox.submit(id, new ShardMessage.Run(new ShardMessage.Request[] {request(0, "SET", "k", "v")}, reply));
+    assertFalse(reply.isDone(), "its wake-up went to a stopped shard");
+    shard[0] = testKit.spawn(KeyspaceShard.create(id, inboxed));
+    assertEquals(Reply.OK, reply.get(5, TimeUnit.SECONDS)[0]);
+  }
+
+  @Test
   void aStoppedShardRecoversTheSameStateFromItsEvents() throws Exception {
     int id = ids.incrementAndGet();
     ActorRef<ShardMessage> shard = testKit.spawn(KeyspaceShard.create(id, runtime));
