@@ -88,21 +88,26 @@ class KeyspaceShardTest {
     assertEquals("v2", text(replies[3]));
   }
 
-  /** A shard whose batches arrive through an inbox, routed to {@code shard} itself. */
-  private ShardInbox inboxFor(int id, ActorRef<ShardMessage>[] shard) {
+  /** A shard's runtime whose batches arrive through an inbox that wakes {@code shard[0]}. */
+  private record Inboxed(ShardInbox inbox, ShardRuntime runtime, ActorRef<ShardMessage>[] shard) {}
+
+  private Inboxed inboxed() {
+    @SuppressWarnings("unchecked")
+    ActorRef<ShardMessage>[] shard = new ActorRef[1];
     ShardInbox inbox = new ShardInbox(1000);
     inbox.router((target, message) -> shard[0].tell(message));
-    return inbox;
+    ShardRuntime inboxedRuntime = new ShardRuntime(table, new ShardMap(1000), 16, clock, new ServerStats(),
+        directory, () -> 100, null, io.redgrid.pubsub.KeyspaceEvents.NONE, null, inbox);
+    return new Inboxed(inbox, inboxedRuntime, shard);
   }
 
   @Test
   void batchesQueuedInTheInboxRunInArrivalOrderAndAreRecovered() throws Exception {
     int id = ids.incrementAndGet();
-    @SuppressWarnings("unchecked")
-    ActorRef<ShardMessage>[] shard = new ActorRef[1];
-    ShardInbox inbox = inboxFor(id, shard);
-    ShardRuntime inboxed = new ShardRuntime(table, new ShardMap(1000), 16, clock, new ServerStats(), directory,
-        () -> 100, null, io.redgrid.pubsub.KeyspaceEvents.NONE, null, inbox);
+    Inboxed setup = inboxed();
+    ActorRef<ShardMessage>[] shard = setup.shard();
+    ShardInbox inbox = setup.inbox();
+    ShardRuntime inboxed = setup.runtime();
     shard[0] = testKit.spawn(KeyspaceShard.create(id, inboxed));
     // Held by a lock, the shard takes nothing: the batches pile up in the inbox behind one Drain.
     CompletableFuture<Keyspace> held = new CompletableFuture<>();
@@ -131,11 +136,10 @@ class KeyspaceShardTest {
   @Test
   void aRestartedShardTakesBatchesWhoseWakeUpDiedWithItsPredecessor() throws Exception {
     int id = ids.incrementAndGet();
-    @SuppressWarnings("unchecked")
-    ActorRef<ShardMessage>[] shard = new ActorRef[1];
-    ShardInbox inbox = inboxFor(id, shard);
-    ShardRuntime inboxed = new ShardRuntime(table, new ShardMap(1000), 16, clock, new ServerStats(), directory,
-        () -> 100, null, io.redgrid.pubsub.KeyspaceEvents.NONE, null, inbox);
+    Inboxed setup = inboxed();
+    ActorRef<ShardMessage>[] shard = setup.shard();
+    ShardInbox inbox = setup.inbox();
+    ShardRuntime inboxed = setup.runtime();
     ActorRef<ShardMessage> dead = testKit.spawn(KeyspaceShard.create(id, inboxed));
     testKit.stop(dead);
     shard[0] = dead;
