@@ -36,6 +36,7 @@ public final class ServerConfig {
         Directive.text("logfile", "", false),
         Directive.memory("proto-max-bulk-len", 512L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE, true),
         Directive.integer("keyspace-shards", 16, 1, 16384, false),
+        new Directive("client-output-buffer-limit", OutputBufferLimits.DEFAULT, true, OutputBufferLimits::normalize),
         new Directive("save", "3600 1 300 100 60 10000", true, ServerConfig::saveRules),
         Directive.text("dbfilename", "dump.rdb", true),
         Directive.bool("rdbcompression", true, true),
@@ -52,6 +53,8 @@ public final class ServerConfig {
       DIRECTIVES.put(d.name(), d);
     }
   }
+
+  private static final String BUFFER_LIMITS = "client-output-buffer-limit";
 
   /** Every directive redis-server 7.0 knows, for a clearer refusal of the ones not implemented. */
   private static final Set<String> REDIS_DIRECTIVES = redisDirectives();
@@ -145,7 +148,11 @@ public final class ServerConfig {
         saveSeen = true;
       }
       try {
-        values.put(name, directive.validator().normalize(value));
+        String normal = directive.validator().normalize(value);
+        if (name.equals(BUFFER_LIMITS)) {
+          normal = OutputBufferLimits.merge(values.get(name), normal);
+        }
+        values.put(name, normal);
         given.put(name, value);
       } catch (IllegalArgumentException e) {
         throw new ConfigException(error(source, n, line, "Invalid '" + name + "' value: " + e.getMessage()));
@@ -212,7 +219,12 @@ public final class ServerConfig {
         throw new ConfigException("ERR CONFIG SET failed (possibly related to argument '" + name + "') - can't set immutable config");
       }
       try {
-        normalized.put(name, directive.validator().normalize(change.getValue()));
+        String normal = directive.validator().normalize(change.getValue());
+        if (name.equals(BUFFER_LIMITS)) {
+          // As Redis: the classes named change, the others keep their limits.
+          normal = OutputBufferLimits.merge(values.get(name), normal);
+        }
+        normalized.put(name, normal);
       } catch (IllegalArgumentException e) {
         throw new ConfigException("ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + e.getMessage());
       }
@@ -254,6 +266,11 @@ public final class ServerConfig {
 
   public int keyspaceShards() {
     return (int) getLong("keyspace-shards");
+  }
+
+  /** The client-output-buffer-limit of a client class: normal, slave or pubsub. */
+  public OutputBufferLimits.Limit outputBufferLimit(String clientClass) {
+    return OutputBufferLimits.of(get(BUFFER_LIMITS), clientClass);
   }
 
   public long protoMaxBulkLength() {

@@ -48,6 +48,33 @@ class ServerConfigTest {
   }
 
   @Test
+  void clientOutputBufferLimitAsRedis(@TempDir Path dir) throws Exception {
+    ServerConfig config = ServerConfig.defaults();
+    assertEquals("normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
+        config.get("client-output-buffer-limit"));
+    config.set(Map.of("client-output-buffer-limit", "pubsub 1mb 512kb 10"));
+    assertEquals("normal 0 0 0 slave 268435456 67108864 60 pubsub 1048576 524288 10",
+        config.get("client-output-buffer-limit"), "the classes not named keep their limits");
+    assertEquals(new OutputBufferLimits.Limit(1048576, 524288, 10), config.outputBufferLimit("pubsub"));
+    config.set(Map.of("client-output-buffer-limit", "normal 1mb 512kb 10 replica 2mb 1mb 5"));
+    assertEquals("normal 1048576 524288 10 slave 2097152 1048576 5 pubsub 1048576 524288 10",
+        config.get("client-output-buffer-limit"));
+    String prefix = "ERR CONFIG SET failed (possibly related to argument 'client-output-buffer-limit') - ";
+    assertEquals(prefix + "Wrong number of arguments in buffer limit configuration.", assertThrows(
+        ConfigException.class, () -> config.set(Map.of("client-output-buffer-limit", "pubsub 1mb 512kb"))).getMessage());
+    assertEquals(prefix + "Invalid client class specified in buffer limit configuration.", assertThrows(
+        ConfigException.class, () -> config.set(Map.of("client-output-buffer-limit", "foo 1mb 512kb 10"))).getMessage());
+    assertEquals(prefix + "Error in hard, soft or soft_seconds setting in buffer limit configuration.", assertThrows(
+        ConfigException.class, () -> config.set(Map.of("client-output-buffer-limit", "pubsub x 512kb 10"))).getMessage());
+    assertEquals(prefix + "Error in hard, soft or soft_seconds setting in buffer limit configuration.", assertThrows(
+        ConfigException.class, () -> config.set(Map.of("client-output-buffer-limit", "pubsub -1 512kb 10"))).getMessage());
+    Path file = dir.resolve("redis.conf");
+    Files.writeString(file, "client-output-buffer-limit normal 0 0 0\nclient-output-buffer-limit pubsub 64mb 16mb 90\n");
+    assertEquals("normal 0 0 0 slave 268435456 67108864 60 pubsub 67108864 16777216 90",
+        ServerConfig.fromArgs(new String[] {file.toString()}).get("client-output-buffer-limit"));
+  }
+
+  @Test
   void commandLineDirectivesOverrideTheFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("redis.conf");
     Files.writeString(file, "# comment\nport 7000\n\ndatabases \"4\"\nhz 20\n");

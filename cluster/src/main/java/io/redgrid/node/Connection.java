@@ -62,7 +62,6 @@ final class Connection {
   private final RespParser parser;
   private final RespWriter writer = new RespWriter();
   private final ArrayDeque<byte[][]> pending = new ArrayDeque<>();
-  private final OutputLimits limits;
   /** Guards the writer and the queue: replies (connection thread) and pushes (publishers). */
   private final Object outputLock = new Object();
   private final AtomicLong queuedBytes = new AtomicLong();
@@ -77,7 +76,6 @@ final class Connection {
     this.shardMap = node.shardMap();
     this.coordinator = node.coordinator();
     this.executor = node.executor();
-    this.limits = node.outputLimits();
     this.parser = new RespParser(new RespLimits(
         node.config().protoMaxBulkLength(), RespLimits.DEFAULT.maxMultibulkLength(),
         RespLimits.DEFAULT.maxInlineLength()));
@@ -142,7 +140,8 @@ final class Connection {
   }
 
   private boolean overLimit(long queued) {
-    if (!session.subscriptions().active()) {
+    OutputLimits limits = session.subscriptions().active() ? node.pubsubLimits() : node.normalLimits();
+    if (limits.none()) {
       softLimitSince = 0;
       return false; // normal clients have no output limit in Redis' default configuration
     }

@@ -37,7 +37,8 @@ final class NodeContext implements ServerContext {
   private final BlockedClients blocked;
   private final PubSubRegistry pubsub = new PubSubRegistry();
   private volatile KeyspaceEvents keyspaceEvents = KeyspaceEvents.NONE;
-  private volatile OutputLimits outputLimits = OutputLimits.PUBSUB_DEFAULT;
+  private volatile OutputLimits pubsubLimits;
+  private volatile OutputLimits normalLimits;
   private volatile io.redgrid.tracking.Tracking tracking = new io.redgrid.tracking.Tracking(id -> null);
   private volatile io.redgrid.server.PersistenceControl persistence;
   private volatile io.redgrid.shard.ShardInbox inbox;
@@ -56,6 +57,12 @@ final class NodeContext implements ServerContext {
     this.clock = clock;
     this.stats = stats;
     this.shutdown = shutdown;
+    readOutputLimits();
+    config.onChange(changes -> {
+      if (changes.containsKey("client-output-buffer-limit")) {
+        readOutputLimits();
+      }
+    });
   }
 
   ClientSession connect(String address, String localAddress) {
@@ -135,13 +142,20 @@ final class NodeContext implements ServerContext {
     this.keyspaceEvents = events;
   }
 
-  OutputLimits outputLimits() {
-    return outputLimits;
+  /** client-output-buffer-limit of clients with subscriptions. */
+  OutputLimits pubsubLimits() {
+    return pubsubLimits;
   }
 
-  /** For tests: smaller limits than Redis' 32mb 8mb 60. */
-  void outputLimits(OutputLimits limits) {
-    this.outputLimits = limits;
+  /** client-output-buffer-limit of other clients. */
+  OutputLimits normalLimits() {
+    return normalLimits;
+  }
+
+  /** Reads client-output-buffer-limit again: CONFIG SET applies to every client at once, as in Redis. */
+  private void readOutputLimits() {
+    pubsubLimits = OutputLimits.of(config.outputBufferLimit("pubsub"));
+    normalLimits = OutputLimits.of(config.outputBufferLimit("normal"));
   }
 
   @Override

@@ -3,13 +3,19 @@ package io.redgrid.node;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Redis' {@code client-output-buffer-limit pubsub}: a client whose queued output exceeds
+ * One class of Redis' {@code client-output-buffer-limit}: a client whose queued output exceeds
  * {@code hard} bytes, or stays above {@code soft} bytes for {@code softSeconds}, is disconnected.
- * 0 disables a limit. Applies to clients with subscriptions, as in Redis (normal clients have
- * no limit by default).
+ * 0 disables a limit. Clients with subscriptions use the pubsub class, others the normal class
+ * (no limit in Redis' default configuration).
  */
 record OutputLimits(long hard, long soft, long softSeconds) {
-  static final OutputLimits PUBSUB_DEFAULT = new OutputLimits(32L << 20, 8L << 20, 60);
+  static OutputLimits of(io.redgrid.config.OutputBufferLimits.Limit limit) {
+    return new OutputLimits(limit.hard(), limit.soft(), limit.softSeconds());
+  }
+
+  boolean none() {
+    return hard == 0 && soft == 0;
+  }
 
   long softNanos() {
     return TimeUnit.SECONDS.toNanos(softSeconds);

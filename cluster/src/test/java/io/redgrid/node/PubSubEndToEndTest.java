@@ -328,17 +328,19 @@ class PubSubEndToEndTest {
 
   @Test
   void aSubscriberThatNeverReadsIsCutOffWhileOthersKeepReceiving() throws Exception {
-    floodWithLimits(new OutputLimits(1 << 20, 0, 0));
+    floodWithLimits("pubsub 1mb 0 0");
   }
 
   @Test
   void aSubscriberOverTheSoftLimitForTooLongIsCutOff() throws Exception {
-    floodWithLimits(new OutputLimits(0, 256 << 10, 0));
+    floodWithLimits("pubsub 0 256kb 0");
   }
 
-  private void floodWithLimits(OutputLimits limits) throws Exception {
-    NodeContext context = fixture.node.context();
-    context.outputLimits(limits);
+  /** Smaller limits than Redis' 32mb 8mb 60, set the way a user does: CONFIG SET. */
+  private void floodWithLimits(String limits) throws Exception {
+    try (Jedis admin = jedis()) {
+      assertEquals("OK", admin.configSet("client-output-buffer-limit", limits));
+    }
     try (Raw slow = new Raw(4096); Jedis publisher = jedis()) {
       slow.send("SUBSCRIBE flood\r\n");
       slow.expect("*3\r\n$9\r\nsubscribe\r\n$5\r\nflood\r\n:1\r\n");
@@ -375,7 +377,9 @@ class PubSubEndToEndTest {
           && line.contains("cmd=subscribe") && !line.contains("lib-name=jedis")),
           publisher.clientList());
     } finally {
-      context.outputLimits(OutputLimits.PUBSUB_DEFAULT);
+      try (Jedis admin = jedis()) {
+        admin.configSet("client-output-buffer-limit", "pubsub 32mb 8mb 60");
+      }
     }
   }
 }
