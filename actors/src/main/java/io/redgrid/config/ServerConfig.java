@@ -36,6 +36,7 @@ public final class ServerConfig {
         Directive.text("logfile", "", false),
         Directive.memory("proto-max-bulk-len", 512L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE, true),
         Directive.integer("keyspace-shards", 16, 1, 16384, false),
+        Directive.integer("tracking-table-max-keys", 1_000_000, 0, Long.MAX_VALUE, true),
         new Directive("client-output-buffer-limit", OutputBufferLimits.DEFAULT, true, OutputBufferLimits::normalize),
         new Directive("save", "3600 1 300 100 60 10000", true, ServerConfig::saveRules),
         Directive.text("dbfilename", "dump.rdb", true),

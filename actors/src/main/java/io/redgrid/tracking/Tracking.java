@@ -56,6 +56,8 @@ public final class Tracking {
 
   private final Map<Long, Client> clients = new ConcurrentHashMap<>();
   private final Map<Channel, Set<Long>> keys = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong items = new java.util.concurrent.atomic.AtomicLong();
+  private volatile long maxKeys = 1_000_000;
   private volatile LongFunction<ClientSession> lookup;
 
   /** {@code lookup} finds a connected client by id (REDIRECT targets); null if gone. */
@@ -101,6 +103,32 @@ public final class Tracking {
     return keys.size();
   }
 
+  /** Client-key pairs in the default-mode table (INFO's tracking_total_items). */
+  public long itemCount() {
+    return items.get();
+  }
+
+  /** Distinct BCAST prefixes (INFO's tracking_total_prefixes; "" for a BCAST client without any). */
+  public int prefixCount() {
+    Set<Channel> prefixes = new java.util.HashSet<>();
+    for (Client client : clients.values()) {
+      if (client.mode.bcast()) {
+        if (client.prefixes.isEmpty()) {
+          prefixes.add(new Channel(new byte[0]));
+        }
+        for (byte[] prefix : client.prefixes) {
+          prefixes.add(new Channel(prefix));
+        }
+      }
+    }
+    return prefixes.size();
+  }
+
+  /** tracking-table-max-keys: beyond it, keys are forgotten and their readers told (0 = no limit). */
+  public void maxKeys(long maxKeys) {
+    this.maxKeys = maxKeys;
+  }
+
   /** The one check on the hot path. */
   public boolean active() {
     return !clients.isEmpty();
@@ -129,8 +157,11 @@ public final class Tracking {
       boolean given = client.caching != 0;
       if (!(mode.optin() && !given) && !(mode.optout() && given)) {
         for (int position : positions) {
-          keys.computeIfAbsent(new Channel(argv[position]), k -> ConcurrentHashMap.newKeySet()).add(id);
+          if (keys.computeIfAbsent(new Channel(argv[position]), k -> ConcurrentHashMap.newKeySet()).add(id)) {
+            items.incrementAndGet();
+          }
         }
+        limitKeys();
       }
     }
     if (!clientCommand) {
@@ -146,6 +177,7 @@ public final class Tracking {
     Set<Long> readers = keys.remove(new Channel(key));
     Reply keyList = null;
     if (readers != null) {
+      items.addAndGet(-readers.size());
       keyList = Reply.array(List.of(Reply.bulk(key)));
       for (long id : readers) {
         Client client = clients.get(id);
@@ -169,8 +201,24 @@ public final class Tracking {
   /** FLUSHDB / FLUSHALL: every tracking client is told to drop everything (a null key list). */
   public void flush(long writer) {
     keys.clear();
+    items.set(0);
     for (Client client : clients.values()) {
       send(client, Reply.NULL, writer);
+    }
+  }
+
+  /**
+   * Redis' trackingLimitUsedSlots: while the table holds more than tracking-table-max-keys keys,
+   * one is forgotten and its readers get an invalidation, as if it had been written.
+   */
+  private void limitKeys() {
+    long max = maxKeys;
+    if (max <= 0) {
+      return;
+    }
+    var iterator = keys.keySet().iterator();
+    while (keys.size() > max && iterator.hasNext()) {
+      invalidate(iterator.next().bytes(), 0);
     }
   }
 

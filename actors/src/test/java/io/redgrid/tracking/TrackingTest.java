@@ -23,6 +23,31 @@ class TrackingTest {
   }
 
   @Test
+  void theTableIsBoundedByTrackingTableMaxKeysAndCounted() {
+    List<Reply> got = new ArrayList<>();
+    ClientSession c = session(1, got);
+    ClientSession d = session(2, new ArrayList<>());
+    Tracking t = new Tracking(Map.of(1L, c, 2L, d)::get);
+    t.enable(c, new Tracking.Mode(0, false, false, false, false), List.of());
+    t.enable(d, new Tracking.Mode(0, true, false, false, false), List.of(b("user:"), b("item:")));
+    assertEquals(2, t.prefixCount());
+    t.maxKeys(3);
+    for (int i = 0; i < 3; i++) {
+      t.afterCommand(1, true, false, new byte[][] {b("GET"), b("k" + i)}, new int[] {1});
+    }
+    assertEquals(3, t.keyCount());
+    assertEquals(3, t.itemCount());
+    assertEquals(0, got.size());
+    t.afterCommand(1, true, false, new byte[][] {b("GET"), b("k3")}, new int[] {1});
+    assertEquals(3, t.keyCount(), "one key forgotten to stay within tracking-table-max-keys");
+    assertEquals(3, t.itemCount());
+    assertEquals(1, got.size(), "and its reader told, as if it had been written");
+    t.flush(0);
+    assertEquals(0, t.keyCount());
+    assertEquals(0, t.itemCount());
+  }
+
+  @Test
   void defaultModeInvalidatesReadKeysOnceAndHonoursNoloop() {
     List<Reply> got = new ArrayList<>();
     ClientSession c = session(1, got);

@@ -116,6 +116,12 @@ public final class Node implements AutoCloseable {
         }
       });
       io.redgrid.tracking.Tracking tracking = new io.redgrid.tracking.Tracking(id -> null);
+      tracking.maxKeys(config.getLong("tracking-table-max-keys"));
+      config.onChange(changes -> {
+        if (changes.containsKey("tracking-table-max-keys")) {
+          tracking.maxKeys(config.getLong("tracking-table-max-keys"));
+        }
+      });
       ShardInbox inbox = new ShardInbox(shardMap.shardCount());
       ShardRuntime runtime = new ShardRuntime(table, shardMap, config.databases(), clock, stats,
           directory, config::hz, blocked, keyspaceEvents, tracking, inbox);

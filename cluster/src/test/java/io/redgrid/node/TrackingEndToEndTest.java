@@ -2,6 +2,7 @@ package io.redgrid.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.TrackingArgs;
@@ -129,6 +130,32 @@ class TrackingEndToEndTest {
       String expired = ">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\ns\r\n";
       // Nobody reads s again: only the active sweep can send this.
       assertEquals(expired, raw.read(expired.length()));
+    }
+  }
+
+  @Test
+  void trackingTableMaxKeysForgetsKeysAndTellsTheirReaders() throws Exception {
+    try (Raw raw = new Raw(); Jedis admin = jedis()) {
+      admin.flushAll();
+      hello3(raw);
+      assertEquals("OK", admin.configSet("tracking-table-max-keys", "2"));
+      try {
+        assertEquals("+OK\r\n_\r\n_\r\n", raw.call("CLIENT TRACKING ON\r\nGET a\r\nGET b\r\n",
+            "+OK\r\n_\r\n_\r\n"));
+        String stats = admin.info("stats");
+        assertTrue(stats.contains("tracking_total_keys:2\r\n"), stats);
+        assertTrue(stats.contains("tracking_total_items:2\r\n"), stats);
+        // A third key goes over the limit: one of the first two is forgotten and invalidated (the
+        // push comes with GET c's reply; Redis sends it before the next command's).
+        raw.send("GET c\r\n");
+        String both = raw.read("_\r\n>2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\na\r\n".length());
+        String push = ">2\r\n\\$10\r\ninvalidate\r\n\\*1\r\n\\$1\r\n[ab]\r\n";
+        assertTrue(both.matches("_\r\n" + push) || both.matches(push + "_\r\n"), both);
+        assertTrue(admin.info("stats").contains("tracking_total_keys:2\r\n"));
+      } finally {
+        admin.configSet("tracking-table-max-keys", "1000000");
+      }
+      assertEquals("+OK\r\n", raw.call("CLIENT TRACKING OFF\r\n", "+OK\r\n"));
     }
   }
 

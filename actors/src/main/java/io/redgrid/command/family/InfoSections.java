@@ -62,7 +62,7 @@ final class InfoSections {
         case "clients" -> clients(call.server(), out);
         case "memory" -> memory(out);
         case "persistence" -> persistence(call, out);
-        case "stats" -> stats(call.server().stats(), out);
+        case "stats" -> stats(call.server().stats(), call.server().tracking(), out);
         case "replication" -> replication(call.server(), out);
         case "cluster" -> out.append("# Cluster\r\ncluster_enabled:0\r\n");
         case "keyspace" -> keyspace(call, out);
@@ -127,7 +127,7 @@ final class InfoSections {
     field(out, "maxmemory_policy", "noeviction");
   }
 
-  private static void stats(ServerStats stats, StringBuilder out) {
+  private static void stats(ServerStats stats, io.redgrid.tracking.Tracking tracking, StringBuilder out) {
     out.append("# Stats\r\n");
     field(out, "total_connections_received", stats.connectionsReceived.sum());
     field(out, "total_commands_processed", stats.commandsProcessed.sum());
@@ -139,6 +139,9 @@ final class InfoSections {
     field(out, "evicted_keys", 0);
     field(out, "keyspace_hits", stats.keyspaceHits.sum());
     field(out, "keyspace_misses", stats.keyspaceMisses.sum());
+    field(out, "tracking_total_keys", tracking == null ? 0 : tracking.keyCount());
+    field(out, "tracking_total_items", tracking == null ? 0 : tracking.itemCount());
+    field(out, "tracking_total_prefixes", tracking == null ? 0 : tracking.prefixCount());
     field(out, "total_error_replies", stats.errorReplies.sum());
   }
 
