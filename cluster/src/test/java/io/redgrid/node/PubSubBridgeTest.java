@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two registries standing for two nodes, bridged by the Akka topic inside one actor system:
- * a message published on one reaches the other's subscribers once, and its own once.
+ * Registries standing for nodes, bridged by the Akka topic, inside one actor system and across
+ * two clustered ones: a message published on one reaches the other's subscribers once, and its
+ * own once.
  */
 class PubSubBridgeTest {
   private static byte[] b(String s) {
@@ -70,6 +71,71 @@ class PubSubBridgeTest {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** Two clustered actor systems in this JVM, as two nodes: messages cross Artery and come back never. */
+  @Test
+  void messagesCrossTwoClusteredActorSystems() throws Exception {
+    com.typesafe.config.Config config = com.typesafe.config.ConfigFactory
+        .parseResources(Node.class, "/redgrid-akka.conf")
+        .withFallback(com.typesafe.config.ConfigFactory.load());
+    ActorSystem<Void> first = ActorSystem.create(Behaviors.empty(), "redgrid", config);
+    ActorSystem<Void> second = ActorSystem.create(Behaviors.empty(), "redgrid", config);
+    try {
+      akka.cluster.typed.Cluster clusterA = akka.cluster.typed.Cluster.get(first);
+      akka.cluster.typed.Cluster clusterB = akka.cluster.typed.Cluster.get(second);
+      clusterA.manager().tell(akka.cluster.typed.Join.create(clusterA.selfMember().address()));
+      clusterB.manager().tell(akka.cluster.typed.Join.create(clusterA.selfMember().address()));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (upMembers(clusterA) < 2 || upMembers(clusterB) < 2) {
+        assertTrue(System.nanoTime() < deadline, "the two systems did not form a cluster");
+        Thread.sleep(50);
+      }
+      PubSubRegistry nodeA = new PubSubRegistry();
+      PubSubRegistry nodeB = new PubSubRegistry();
+      PubSubBridge.start(first, nodeA, clusterA.selfMember().uniqueAddress().toString(), () -> true);
+      PubSubBridge.start(second, nodeB, clusterB.selfMember().uniqueAddress().toString(), () -> true);
+      List<String> inA = new CopyOnWriteArrayList<>();
+      List<String> inB = new CopyOnWriteArrayList<>();
+      nodeA.subscribe(client(1, inA), Kind.CHANNEL, b("news"));
+      nodeB.subscribe(client(2, inB), Kind.CHANNEL, b("news"));
+      // The topics find each other through the cluster receptionist: publish until B hears A.
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (inB.isEmpty()) {
+        assertTrue(System.nanoTime() < deadline, "no message crossed the systems");
+        nodeA.publish(b("news"), b("probe"));
+        Thread.sleep(100);
+      }
+      Thread.sleep(300); // probes still in flight arrive before the counted messages
+      inA.clear();
+      inB.clear();
+      for (int i = 0; i < 100; i++) {
+        nodeA.publish(b("news"), b("a" + i));
+      }
+      for (int i = 0; i < 50; i++) {
+        nodeB.publish(b("news"), b("b" + i));
+      }
+      await(inB, 150);
+      await(inA, 150);
+      Thread.sleep(300);
+      assertEquals(150, inA.size(), "each message once, no echo");
+      assertEquals(150, inB.size());
+      List<String> fromAatB = inB.stream().filter(m -> m.matches(".* a\\d+")).toList();
+      for (int i = 0; i < 100; i++) {
+        assertEquals("*3 $7 message $4 news $" + ("a" + i).length() + " a" + i, fromAatB.get(i),
+            "A's messages reach B in publish order");
+      }
+    } finally {
+      first.terminate();
+      second.terminate();
+      first.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      second.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static long upMembers(akka.cluster.typed.Cluster cluster) {
+    return java.util.stream.StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
+        .filter(member -> member.status() == akka.cluster.MemberStatus.up()).count();
   }
 
   @Test
