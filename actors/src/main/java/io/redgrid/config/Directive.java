@@ -7,7 +7,20 @@ import java.util.Locale;
  * One configuration directive: its name, default, whether CONFIG SET may change it at run
  * time, and how a value is checked and normalised (the normal form is what CONFIG GET shows).
  */
-public record Directive(String name, String defaultValue, boolean mutable, Validator validator) {
+public record Directive(String name, String defaultValue, boolean mutable, Validator validator, Merge merge) {
+  public Directive(String name, String defaultValue, boolean mutable, Validator validator) {
+    this(name, defaultValue, mutable, validator, (current, update) -> update);
+  }
+
+  /**
+   * How a new normalized value combines with the current one: most replace it;
+   * client-output-buffer-limit changes only the classes it names.
+   */
+  @FunctionalInterface
+  public interface Merge {
+    String apply(String current, String update);
+  }
+
   /** Checks a value and returns its normal form, or throws with the reason. */
   @FunctionalInterface
   public interface Validator {

@@ -37,7 +37,8 @@ public final class ServerConfig {
         Directive.memory("proto-max-bulk-len", 512L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE, true),
         Directive.integer("keyspace-shards", 16, 1, 16384, false),
         Directive.integer("tracking-table-max-keys", 1_000_000, 0, Long.MAX_VALUE, true),
-        new Directive("client-output-buffer-limit", OutputBufferLimits.DEFAULT, true, OutputBufferLimits::normalize),
+        new Directive("client-output-buffer-limit", OutputBufferLimits.DEFAULT, true, OutputBufferLimits::normalize,
+            OutputBufferLimits::merge),
         new Directive("save", "3600 1 300 100 60 10000", true, ServerConfig::saveRules),
         Directive.text("dbfilename", "dump.rdb", true),
         Directive.bool("rdbcompression", true, true),
@@ -54,8 +55,6 @@ public final class ServerConfig {
       DIRECTIVES.put(d.name(), d);
     }
   }
-
-  private static final String BUFFER_LIMITS = "client-output-buffer-limit";
 
   /** Every directive redis-server 7.0 knows, for a clearer refusal of the ones not implemented. */
   private static final Set<String> REDIS_DIRECTIVES = redisDirectives();
@@ -149,11 +148,7 @@ public final class ServerConfig {
         saveSeen = true;
       }
       try {
-        String normal = directive.validator().normalize(value);
-        if (name.equals(BUFFER_LIMITS)) {
-          normal = OutputBufferLimits.merge(values.get(name), normal);
-        }
-        values.put(name, normal);
+        values.put(name, directive.merge().apply(values.get(name), directive.validator().normalize(value)));
         given.put(name, value);
       } catch (IllegalArgumentException e) {
         throw new ConfigException(error(source, n, line, "Invalid '" + name + "' value: " + e.getMessage()));
@@ -220,12 +215,7 @@ public final class ServerConfig {
         throw new ConfigException("ERR CONFIG SET failed (possibly related to argument '" + name + "') - can't set immutable config");
       }
       try {
-        String normal = directive.validator().normalize(change.getValue());
-        if (name.equals(BUFFER_LIMITS)) {
-          // As Redis: the classes named change, the others keep their limits.
-          normal = OutputBufferLimits.merge(values.get(name), normal);
-        }
-        normalized.put(name, normal);
+        normalized.put(name, directive.merge().apply(values.get(name), directive.validator().normalize(change.getValue())));
       } catch (IllegalArgumentException e) {
         throw new ConfigException("ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + e.getMessage());
       }
@@ -271,7 +261,7 @@ public final class ServerConfig {
 
   /** The client-output-buffer-limit of a client class: normal, slave or pubsub. */
   public OutputBufferLimits.Limit outputBufferLimit(String clientClass) {
-    return OutputBufferLimits.of(get(BUFFER_LIMITS), clientClass);
+    return OutputBufferLimits.of(get("client-output-buffer-limit"), clientClass);
   }
 
   public long protoMaxBulkLength() {

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Writes a whole shard keyspace (all its dbs, non-empty ones only) as one RDB file, and loads one back. */
@@ -17,25 +18,42 @@ public final class KeyspaceRdb {
 
   public static void write(Keyspace keyspace, OutputStream out, RdbOptions options, long ctimeSeconds,
       Map<String, String> extraAux) throws IOException {
+    write(List.of(keyspace), out, options, ctimeSeconds, extraAux);
+  }
+
+  /**
+   * Writes several shards as one RDB file (dump.rdb, the AOF base): for each database, the keys
+   * of every shard, so the file reads like one Redis' dataset.
+   */
+  public static void write(List<Keyspace> shards, OutputStream out, RdbOptions options, long ctimeSeconds,
+      Map<String, String> extraAux) throws IOException {
     RdbWriter writer = new RdbWriter(out, options);
     writer.header(ctimeSeconds, extraAux);
-    for (int db = 0; db < keyspace.databaseCount(); db++) {
-      Database database = keyspace.database(db);
-      if (database.size() == 0) {
-        continue;
+    int databases = shards.isEmpty() ? 0 : shards.get(0).databaseCount();
+    try {
+      for (int db = 0; db < databases; db++) {
+        long size = 0;
+        long volatileKeys = 0;
+        for (Keyspace shard : shards) {
+          size += shard.database(db).size();
+          volatileKeys += shard.database(db).volatileCount();
+        }
+        if (size == 0) {
+          continue;
+        }
+        writer.database(db, size, volatileKeys);
+        for (Keyspace shard : shards) {
+          shard.database(db).forEach(entry -> {
+            try {
+              writer.entry(entry.key(), entry.value(), entry.expireAt());
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+        }
       }
-      writer.database(db, database.size(), database.volatileCount());
-      try {
-        database.forEach(entry -> {
-          try {
-            writer.entry(entry.key(), entry.value(), entry.expireAt());
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
-      } catch (UncheckedIOException e) {
-        throw e.getCause();
-      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
     writer.finish();
     out.flush();
@@ -46,6 +64,15 @@ public final class KeyspaceRdb {
    * does); keys already present are replaced. Returns the aux fields.
    */
   public static Map<String, String> load(InputStream in, Keyspace target, long now) throws IOException {
+    return load(in, key -> target, now);
+  }
+
+  /**
+   * Loads an RDB whose keys belong to several shards: {@code shardOf} gives each key's keyspace
+   * (a Redis dump.rdb split by slot at import).
+   */
+  public static Map<String, String> load(InputStream in, java.util.function.Function<byte[], Keyspace> shardOf,
+      long now) throws IOException {
     Map<String, String> aux = new LinkedHashMap<>();
     try {
       RdbReader reader = new RdbReader(in);
@@ -57,6 +84,7 @@ public final class KeyspaceRdb {
 
         @Override
         public void entry(int db, byte[] key, Object value, long expireAt) {
+          Keyspace target = shardOf.apply(key);
           if (db >= target.databaseCount()) {
             throw new UncheckedIOException(new RdbFormatException("Data file was created with a "
                 + "Redis server configured to handle more than " + target.databaseCount()

@@ -152,27 +152,13 @@ final class ValueReader {
   }
 
   /**
-   * A score stored as text (listpack/ziplist entries, RDB_TYPE_ZSET) as Redis' strtod reads it:
-   * "inf", "-inf" as Redis formats infinities, and Java's own syntax otherwise; NaN if invalid.
+   * A score stored as text (listpack/ziplist entries, RDB_TYPE_ZSET) as Redis' strtod reads it
+   * ("inf", "-inf", hex); NaN if the text is not entirely a number.
    */
   static double parseScore(byte[] text) {
-    String s = new String(text, java.nio.charset.StandardCharsets.US_ASCII).trim().toLowerCase();
-    switch (s) {
-      case "inf", "+inf", "infinity", "+infinity":
-        return Double.POSITIVE_INFINITY;
-      case "-inf", "-infinity":
-        return Double.NEGATIVE_INFINITY;
-      default:
-        if (s.isEmpty() || s.contains("n") || s.endsWith("d") || s.endsWith("f")) {
-          return Double.NaN;
-        }
-        try {
-          return Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-          return Double.NaN;
-        }
-    }
+    return text.length == 0 ? Double.NaN : io.redgrid.command.Numbers.strtod(text, 0);
   }
+
 
   /** Redis picks listpack or skiplist from the final size and longest member. */
   private static SortedSetValue zsetOf(RdbInput in, List<byte[]> members, double[] scores)

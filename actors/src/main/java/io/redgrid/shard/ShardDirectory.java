@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 public final class ShardDirectory {
   private final AtomicReferenceArray<ActorRef<ShardMessage>> local;
+  /** Shards registered: one volatile read tells whether loading is over (checked per command). */
+  private final java.util.concurrent.atomic.AtomicInteger registered = new java.util.concurrent.atomic.AtomicInteger();
 
   public ShardDirectory(int shardCount) {
     this.local = new AtomicReferenceArray<>(shardCount);
@@ -24,11 +26,15 @@ public final class ShardDirectory {
   }
 
   void register(int shard, ActorRef<ShardMessage> ref) {
-    local.set(shard, ref);
+    if (local.getAndSet(shard, ref) == null) {
+      registered.incrementAndGet();
+    }
   }
 
   void unregister(int shard, ActorRef<ShardMessage> ref) {
-    local.compareAndSet(shard, ref, null);
+    if (local.compareAndSet(shard, ref, null)) {
+      registered.decrementAndGet();
+    }
   }
 
   private volatile Throwable recoveryFailure;
@@ -46,23 +52,8 @@ public final class ShardDirectory {
     return recoveryFailure;
   }
 
-  /** How many shards have recovered, for start-up progress. */
-  public int registeredCount() {
-    int count = 0;
-    for (int i = 0; i < local.length(); i++) {
-      if (local.get(i) != null) {
-        count++;
-      }
-    }
-    return count;
+  public boolean allRegistered() {
+    return registered.get() == local.length();
   }
 
-  public boolean allRegistered() {
-    for (int i = 0; i < local.length(); i++) {
-      if (local.get(i) == null) {
-        return false;
-      }
-    }
-    return true;
-  }
 }

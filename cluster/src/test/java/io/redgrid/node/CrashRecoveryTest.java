@@ -49,7 +49,7 @@ class CrashRecoveryTest {
 
   private CrashReport crashAndRecover(String fsync, boolean rewrite) throws Exception {
     Path dir = Files.createTempDirectory("redgrid-crash");
-    int port = PersistenceEndToEndTest.freePort();
+    int port = RedisTools.freePort();
     Process server = startServer(dir, port, fsync);
     // Each writer owns its keys; the last acknowledged value of each key is what must survive.
     ConcurrentHashMap<String, Write> acknowledged = new ConcurrentHashMap<>();

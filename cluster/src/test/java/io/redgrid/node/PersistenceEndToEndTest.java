@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.RestoreParams;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
@@ -191,20 +191,12 @@ class PersistenceEndToEndTest {
     }
     Path theirs = tempDir();
     Files.copy(ours.resolve("dump.rdb"), theirs.resolve("dump.rdb"));
-    int port = freePort();
-    Process redis = new ProcessBuilder(List.of(RedisTools.require("redis-server"), "--port", Integer.toString(port),
-        "--dir", theirs.toString(), "--save", "", "--appendonly", "no"))
-        .redirectErrorStream(true).redirectOutput(theirs.resolve("redis.log").toFile()).start();
-    try {
-      try (Jedis jedis = RedisTools.connect(port)) {
-        assertEveryType(jedis);
-        jedis.set("from-redis", "hello");
-        jedis.rpush("redis-list", "1", "2");
-        assertEquals("OK", jedis.save());
-      }
-    } finally {
-      redis.destroy();
-      redis.waitFor(10, TimeUnit.SECONDS);
+    try (RedisTools.RedisServer redis = new RedisTools.RedisServer(theirs, "--save", "", "--appendonly", "no");
+         Jedis jedis = redis.connect()) {
+      assertEveryType(jedis);
+      jedis.set("from-redis", "hello");
+      jedis.rpush("redis-list", "1", "2");
+      assertEquals("OK", jedis.save());
     }
     // RedGrid's first start on a directory with Redis' dump.rdb imports it.
     Path imported = tempDir();
@@ -218,6 +210,52 @@ class PersistenceEndToEndTest {
     } finally {
       stopWithoutSave(importer);
     }
+  }
+
+  @Test
+  void dumpAndRestoreTravelBetweenRedGridAndARealRedis() throws Exception {
+    Path dir = tempDir();
+    NodeFixture node = start(dir, NO_AOF);
+    try (RedisTools.RedisServer redis = new RedisTools.RedisServer(tempDir(), "--save", "", "--appendonly", "no",
+        "--enable-debug-command", "yes");
+         Jedis real = redis.connect(); Jedis ours = new Jedis("127.0.0.1", node.port())) {
+      writeEveryType(ours);
+      writeEveryType(real);
+      for (String key : List.of("string", "number", "list", "hash", "set", "intset", "zset", "biglist", "bighash",
+          "bigset", "bigzset", "long")) {
+        byte[] fromUs = ours.dump(key);
+        byte[] fromRedis = real.dump(key);
+        // Each side restores the other's payload under a new name; both must hold the same value.
+        assertEquals("OK", real.restore(key + ":ours", 0, fromUs));
+        assertEquals("OK", ours.restore(key + ":redis", 0, fromRedis));
+        assertEquals(real.type(key), real.type(key + ":ours"), key);
+        assertEquals(debugDigest(real, key), debugDigest(real, key + ":ours"), key);
+        ours.rename(key + ":redis", key + ":copy");
+      }
+      ours.del("string", "number", "list", "hash", "set", "intset", "zset", "biglist", "bighash", "bigset",
+          "bigzset", "long");
+      for (String key : List.of("string", "number", "list", "hash", "set", "intset", "zset", "biglist", "bighash",
+          "bigset", "bigzset", "long")) {
+        ours.rename(key + ":copy", key);
+      }
+      assertEquals("OK", ours.restore("lasting", 10_000_000, ours.dump("lasting"),
+          RestoreParams.restoreParams().replace()));
+      assertEveryType(ours);
+      JedisDataException busy = assertThrows(JedisDataException.class, () -> ours.restore("string", 0, ours.dump("list")));
+      assertEquals("BUSYKEY Target key name already exists.", busy.getMessage());
+      JedisDataException bad = assertThrows(JedisDataException.class,
+          () -> ours.restore("new", 0, "not a payload".getBytes(StandardCharsets.UTF_8)));
+      assertEquals("ERR DUMP payload version or checksum are wrong", bad.getMessage());
+    } finally {
+      stopWithoutSave(node);
+    }
+  }
+
+  /** Redis' DEBUG DIGEST-VALUE: equal digests mean equal values, whatever their encoding. */
+  private static String debugDigest(Jedis jedis, String key) {
+    Object reply = jedis.sendCommand(() -> "DEBUG".getBytes(StandardCharsets.UTF_8), "DIGEST-VALUE", key);
+    Object first = ((List<?>) reply).get(0);
+    return new String((byte[]) first, StandardCharsets.UTF_8);
   }
 
   @Test
@@ -246,17 +284,11 @@ class PersistenceEndToEndTest {
     // A real Redis 7 loads our multi-part AOF (RDB base + annotated incremental file) as its own.
     Path copy = tempDir();
     copyTree(dir, copy);
-    int port = freePort();
-    Process redis = new ProcessBuilder(List.of(RedisTools.require("redis-server"), "--port", Integer.toString(port),
-        "--dir", copy.toString(), "--save", "", "--appendonly", "yes"))
-        .redirectErrorStream(true).redirectOutput(copy.resolve("redis.log").toFile()).start();
-    try (Jedis jedis = RedisTools.connect(port)) {
+    try (RedisTools.RedisServer redis = new RedisTools.RedisServer(copy, "--save", "", "--appendonly", "yes");
+         Jedis jedis = redis.connect()) {
       assertEveryType(jedis);
       assertEquals("after-998", jedis.get("key:998"));
       assertEquals("before-999", jedis.get("key:999"));
-    } finally {
-      redis.destroy();
-      redis.waitFor(10, TimeUnit.SECONDS);
     }
     NodeFixture second = start(dir, AOF);
     try (Jedis jedis = new Jedis("127.0.0.1", second.port())) {
@@ -498,11 +530,7 @@ class PersistenceEndToEndTest {
     }
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
+
 
   private static void assertCheckRdb(Path file) throws Exception {
     RedisTools.Result result = RedisTools.run("redis-check-rdb", file.toString());

@@ -40,6 +40,38 @@ final class RedisTools {
     return new Result(process.exitValue(), output);
   }
 
+  static int freePort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** A real redis-server on a free port in {@code dir}, logging to dir/redis.log; close() stops it. */
+  static final class RedisServer implements AutoCloseable {
+    final int port;
+    private final Process process;
+
+    RedisServer(Path dir, String... directives) throws IOException {
+      port = freePort();
+      List<String> command = new ArrayList<>(List.of(require("redis-server"), "--port", Integer.toString(port),
+          "--dir", dir.toString()));
+      command.addAll(List.of(directives));
+      process = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(dir.resolve("redis.log").toFile()).start();
+    }
+
+    /** A connection once the server answers (it may be loading its files). */
+    Jedis connect() throws InterruptedException {
+      return RedisTools.connect(port);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
   /** A Jedis connection to a server that is still starting or loading: retries for up to 60 seconds. */
   static Jedis connect(int port) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -1,5 +1,7 @@
 package io.redgrid.persistence.aof;
 
+import io.redgrid.persistence.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -125,30 +127,10 @@ record AofManifest(Entry base, List<Entry> history, List<Entry> incrs) {
     return out.toString();
   }
 
-  /** Replaces {@code file} atomically: temp file, fsync, rename, fsync of the directory. */
+  /** Replaces {@code file} atomically. */
   void writeAtomically(Path file) throws IOException {
-    writeFileAtomically(file, ch -> writeFully(ch, ByteBuffer.wrap(render().getBytes(StandardCharsets.UTF_8))));
-  }
-
-  /** Writes a file under a temporary name, fsyncs it, renames it over {@code file} and fsyncs the directory. */
-  static void writeFileAtomically(Path file, IoConsumer<FileChannel> body) throws IOException {
-    Path temp = file.resolveSibling("temp-" + file.getFileName());
-    try (FileChannel ch =
-        FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
-      body.accept(ch);
-      ch.force(true);
-    }
-    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    fsyncDirectory(file.getParent());
-  }
-
-  static void fsyncDirectory(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      // Some platforms cannot open a directory; the rename is still atomic there.
-    }
+    byte[] text = render().getBytes(StandardCharsets.UTF_8);
+    AtomicFiles.write(file, out -> out.write(text));
   }
 
   static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {

@@ -1,5 +1,8 @@
 package io.redgrid.persistence.aof;
 
+import io.redgrid.persistence.AtomicFiles;
+import io.redgrid.persistence.IoConsumer;
+
 import akka.actor.AbstractExtensionId;
 import akka.actor.ActorSystem;
 import akka.actor.ExtendedActorSystem;
@@ -638,11 +641,7 @@ public final class AppendOnlyFile implements Extension {
   private long writeBase(IoConsumer<OutputStream> baseWriter) throws IOException {
     Files.createDirectories(directory);
     long seq = lastBaseSeq() + 1;
-    AofManifest.writeFileAtomically(directory.resolve(AofManifest.baseName(appendFilename, seq)), ch -> {
-      OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-      baseWriter.accept(out);
-      out.flush();
-    });
+    AtomicFiles.write(directory.resolve(AofManifest.baseName(appendFilename, seq)), baseWriter);
     return seq;
   }
 

@@ -1,11 +1,10 @@
 package io.redgrid.persistence.control;
 
-import io.redgrid.keyspace.KeyEntry;
 import io.redgrid.keyspace.Keyspace;
 import io.redgrid.keyspace.ShardMap;
+import io.redgrid.persistence.AtomicFiles;
 import io.redgrid.persistence.rdb.SnapshotFiles;
-import io.redgrid.rdb.RdbReader;
-import io.redgrid.rdb.RdbVisitor;
+import io.redgrid.rdb.KeyspaceRdb;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,24 +44,14 @@ public final class DumpImport {
     for (int i = 0; i < shards.length; i++) {
       shards[i] = new Keyspace(i, databases);
     }
-    long[] counts = new long[2];
     try (InputStream in = new BufferedInputStream(Files.newInputStream(dump), 1 << 16)) {
-      new RdbReader(in).read(new RdbVisitor() {
-        @Override
-        public void entry(int db, byte[] key, Object value, long expireAt) {
-          if (db >= databases) {
-            throw new IllegalStateException("the RDB holds database " + db + " but databases is " + databases);
-          }
-          if (expireAt != KeyEntry.NO_EXPIRY && expireAt < now) {
-            counts[1]++;
-            return;
-          }
-          shards[shardMap.shardOf(key)].database(db).put(key, value, expireAt);
-          counts[0]++;
-        }
-      });
+      KeyspaceRdb.load(in, key -> shards[shardMap.shardOf(key)], now);
     } catch (IOException | RuntimeException e) {
       throw new IOException("Bad RDB file " + dump + ": " + e.getMessage(), e);
+    }
+    long keys = 0;
+    for (Keyspace shard : shards) {
+      keys += shard.keyCount();
     }
     // All shards or none: the snapshots are written to a staging directory renamed into place,
     // so a crash in the middle cannot leave some shards imported and the rest empty.
@@ -75,8 +64,8 @@ public final class DumpImport {
     }
     deleteTree(snapshots.directory());
     Files.move(staging, snapshots.directory(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    SnapshotFiles.syncDirectory(snapshots.directory().toAbsolutePath().getParent());
-    log.info("Imported {} keys ({} already expired) from {}", counts[0], counts[1], dump);
-    return counts[0];
+    AtomicFiles.syncDirectory(snapshots.directory().toAbsolutePath().getParent());
+    log.info("Imported {} keys from {} (keys already expired are skipped)", keys, dump);
+    return keys;
   }
 }

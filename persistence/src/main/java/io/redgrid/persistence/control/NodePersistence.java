@@ -3,14 +3,13 @@ package io.redgrid.persistence.control;
 import io.redgrid.config.ServerConfig;
 import io.redgrid.coordinator.Coordinator;
 import io.redgrid.keyspace.Clock;
-import io.redgrid.keyspace.Database;
 import io.redgrid.keyspace.Keyspace;
+import io.redgrid.persistence.AtomicFiles;
 import io.redgrid.persistence.aof.AppendOnlyFile;
 import io.redgrid.persistence.rdb.SnapshotFiles;
 import io.redgrid.protocol.Reply;
 import io.redgrid.rdb.KeyspaceRdb;
 import io.redgrid.rdb.RdbOptions;
-import io.redgrid.rdb.RdbWriter;
 import io.redgrid.server.PersistenceControl;
 import io.redgrid.server.ServerStats;
 import io.redgrid.shard.ShardMessage;
@@ -310,7 +309,7 @@ public final class NodePersistence implements PersistenceControl {
     lastSaveAttempt = System.currentTimeMillis();
     try {
       List<Path> written = writeSnapshots(captured);
-      SnapshotFiles.writeAtomically(dumpFile(), out -> writeDataset(out, captured, Map.of()));
+      AtomicFiles.write(dumpFile(), out -> writeDataset(out, captured, Map.of()));
       stats.dirty.add(-dirtyBefore);
       lastSave = System.currentTimeMillis() / 1000;
       lastSaveOk = true;
@@ -342,38 +341,11 @@ public final class NodePersistence implements PersistenceControl {
   /** The whole dataset as one RDB: per database, every shard's keys. */
   private void writeDataset(OutputStream out, ShardMessage.Captured[] captured, Map<String, String> aux)
       throws IOException {
-    RdbWriter writer = new RdbWriter(out, rdbOptions());
-    writer.header(System.currentTimeMillis() / 1000, aux);
-    int databases = captured.length == 0 ? 0 : captured[0].copy().databaseCount();
-    for (int db = 0; db < databases; db++) {
-      long size = 0;
-      long volatileKeys = 0;
-      for (ShardMessage.Captured shard : captured) {
-        Database database = shard.copy().database(db);
-        size += database.size();
-        volatileKeys += database.volatileCount();
-      }
-      if (size == 0) {
-        continue;
-      }
-      writer.database(db, size, volatileKeys);
-      for (ShardMessage.Captured shard : captured) {
-        IOException[] failure = new IOException[1];
-        shard.copy().database(db).forEach(entry -> {
-          if (failure[0] == null) {
-            try {
-              writer.entry(entry.key(), entry.value(), entry.expireAt());
-            } catch (IOException e) {
-              failure[0] = e;
-            }
-          }
-        });
-        if (failure[0] != null) {
-          throw failure[0];
-        }
-      }
+    List<Keyspace> copies = new java.util.ArrayList<>(captured.length);
+    for (ShardMessage.Captured shard : captured) {
+      copies.add(shard.copy());
     }
-    writer.finish();
+    KeyspaceRdb.write(copies, out, rdbOptions(), System.currentTimeMillis() / 1000, aux);
   }
 
   private void saveFinished() {

@@ -1,5 +1,8 @@
 package io.redgrid.persistence.rdb;
 
+import io.redgrid.persistence.AtomicFiles;
+import io.redgrid.persistence.IoConsumer;
+
 import io.redgrid.keyspace.Keyspace;
 import io.redgrid.rdb.KeyspaceRdb;
 import io.redgrid.rdb.RdbOptions;
@@ -38,7 +41,7 @@ public final class SnapshotFiles {
   /** Snapshots of other types (any Akka-serializable state) use Akka serialization. */
   private static final String SERIALIZED = ".snap";
   /** Prefix of a file being written (as Redis' temp-<pid>.rdb); no snapshot's name starts with it. */
-  private static final String TEMP = "temp-";
+  private static final String TEMP = AtomicFiles.TEMP;
 
   private final Path directory;
   private final RdbOptions options;
@@ -190,47 +193,9 @@ public final class SnapshotFiles {
     Files.deleteIfExists(entry.path());
   }
 
-  /** Writes {@code target} (in this directory, or an absolute path) completely or not at all. */
-  public Path writeAtomically(String target, Writer writer) throws IOException {
-    Files.createDirectories(directory);
-    Path path = directory.resolve(target);
-    return writeAtomically(path, writer);
-  }
-
-  /** Temp file in the same directory, fsync, atomic rename, fsync of the directory. */
-  public static Path writeAtomically(Path path, Writer writer) throws IOException {
-    Path dir = path.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path temp = dir.resolve(TEMP + ProcessHandle.current().pid() + "-" + System.nanoTime() + "-"
-        + path.getFileName());
-    try {
-      try (FileOutputStream file = new FileOutputStream(temp.toFile());
-           OutputStream out = new BufferedOutputStream(file, 1 << 16)) {
-        writer.write(out);
-        out.flush();
-        file.getFD().sync();
-      }
-      Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      syncDirectory(dir);
-      return path;
-    } finally {
-      Files.deleteIfExists(temp);
-    }
-  }
-
-  /** Makes a rename durable: without it a crash can forget the new directory entry. */
-  public static void syncDirectory(Path dir) {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException e) {
-      // Some file systems cannot open a directory for reading; the rename is then as durable as they make it.
-    }
-  }
-
-  /** Something that writes a file's content. */
-  @FunctionalInterface
-  public interface Writer {
-    void write(OutputStream out) throws IOException;
+  /** Writes {@code target} in this directory completely or not at all. */
+  public Path writeAtomically(String target, IoConsumer<OutputStream> content) throws IOException {
+    return AtomicFiles.write(directory.resolve(target), content);
   }
 
   private static String fileName(String persistenceId, long sequenceNr, long timestamp, String suffix) {

@@ -1,4 +1,4 @@
-package io.redgrid.persistence.aof;
+package io.redgrid.persistence;
 
 import java.io.IOException;
 
