@@ -97,6 +97,9 @@ public final class Coordinator {
       try {
         call = holding.prepare(spec, argv, context);
         reply = holding.run(call);
+        if (call.tracking() != null) {
+          call.tracking().flushBroadcast();
+        }
         if (reply == BlockedClients.BLOCKED && !context.retry()) {
           // Registered while every shard of the command is held: no push can be missed.
           context.blocked().block(context.client(), spec, argv, context.db(), call.protocol(),

@@ -246,6 +246,7 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
     if (runtime.blocked() != null) {
       runtime.blocked().serveReady();
     }
+    flushBroadcast();
     if (events.isEmpty()) {
       complete(runs, replies, roundDone);
       return Effect().none();
@@ -339,6 +340,7 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
         }
       } while (expired > EXPIRE_SAMPLE / 4 && System.nanoTime() < deadline);
     }
+    flushBroadcast();
     if (events.isEmpty()) {
       return Effect().none();
     }
@@ -347,6 +349,13 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
   }
 
   private static final byte[] DEL = {'D', 'E', 'L'};
+
+  /** BCAST invalidations of this round go out as one message per client and prefix. */
+  private void flushBroadcast() {
+    if (runtime.tracking() != null) {
+      runtime.tracking().flushBroadcast();
+    }
+  }
 
   private Reply safely(java.util.function.Supplier<Reply> command) {
     try {

@@ -57,6 +57,9 @@ public final class Tracking {
   private final Map<Long, Client> clients = new ConcurrentHashMap<>();
   private final Map<Channel, Set<Long>> keys = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong items = new java.util.concurrent.atomic.AtomicLong();
+  /** BCAST clients: while there are none, writes queue nothing for them. */
+  private final java.util.concurrent.atomic.AtomicInteger bcastClients = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.Queue<Written> broadcastPending = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private volatile long maxKeys = 1_000_000;
   private volatile LongFunction<ClientSession> lookup;
 
@@ -81,11 +84,24 @@ public final class Tracking {
     client.mode = mode;
     client.brokenRedirect = false;
     client.prefixes.addAll(prefixes);
+    countBroadcasters();
+  }
+
+  private void countBroadcasters() {
+    int count = 0;
+    for (Client client : clients.values()) {
+      if (client.mode.bcast()) {
+        count++;
+      }
+    }
+    bcastClients.set(count);
   }
 
   /** CLIENT TRACKING OFF, RESET, disconnect. Its remembered keys go stale and are dropped lazily. */
   public void disable(long client) {
-    clients.remove(client);
+    if (clients.remove(client) != null) {
+      countBroadcasters();
+    }
   }
 
   /** The client's tracking state, or null when it does not track. */
@@ -186,20 +202,69 @@ public final class Tracking {
         }
       }
     }
-    for (Client client : clients.values()) {
-      Mode mode = client.mode;
-      if (!mode.bcast() || (mode.noloop() && client.session.id() == writer) || !matches(client, key)) {
-        continue;
-      }
-      if (keyList == null) {
-        keyList = Reply.array(List.of(Reply.bulk(key)));
-      }
-      send(client, keyList, writer);
+    if (bcastClients.get() > 0) {
+      broadcastPending.add(new Written(key, writer));
     }
   }
 
+  /**
+   * Sends the BCAST invalidations gathered since the last call: one message per client and
+   * prefix holding every written key under that prefix, as Redis'
+   * trackingBroadcastInvalidationMessages at the end of an event-loop iteration. Shards call it
+   * at the end of each round, the coordinator before it releases the shards it held.
+   */
+  public void flushBroadcast() {
+    if (broadcastPending.isEmpty()) {
+      return;
+    }
+    List<Written> written = new ArrayList<>();
+    for (Written w; (w = broadcastPending.poll()) != null; ) {
+      written.add(w);
+    }
+    for (Client client : clients.values()) {
+      Mode mode = client.mode;
+      if (!mode.bcast()) {
+        continue;
+      }
+      if (client.prefixes.isEmpty()) {
+        broadcast(client, EMPTY_PREFIX, written);
+      }
+      // Redis walks its prefix table in byte order.
+      List<byte[]> prefixes = new ArrayList<>(client.prefixes);
+      prefixes.sort(java.util.Arrays::compareUnsigned);
+      for (byte[] prefix : prefixes) {
+        broadcast(client, prefix, written);
+      }
+    }
+  }
+
+  private static final byte[] EMPTY_PREFIX = new byte[0];
+
+  private void broadcast(Client client, byte[] prefix, List<Written> written) {
+    long id = client.session.id();
+    List<Reply> keyList = null;
+    boolean ownWrite = false;
+    for (Written w : written) {
+      if (!startsWith(w.key, prefix) || (client.mode.noloop() && w.writer == id)) {
+        continue;
+      }
+      if (keyList == null) {
+        keyList = new ArrayList<>();
+      }
+      keyList.add(Reply.bulk(w.key));
+      ownWrite |= w.writer == id;
+    }
+    if (keyList != null) {
+      send(client, Reply.array(keyList), ownWrite ? id : 0);
+    }
+  }
+
+  /** A key written while BCAST clients exist, waiting for {@link #flushBroadcast}. */
+  private record Written(byte[] key, long writer) {}
+
   /** FLUSHDB / FLUSHALL: every tracking client is told to drop everything (a null key list). */
   public void flush(long writer) {
+    flushBroadcast();
     keys.clear();
     items.set(0);
     for (Client client : clients.values()) {
@@ -220,18 +285,6 @@ public final class Tracking {
     while (keys.size() > max && iterator.hasNext()) {
       invalidate(iterator.next().bytes(), 0);
     }
-  }
-
-  private static boolean matches(Client client, byte[] key) {
-    if (client.prefixes.isEmpty()) {
-      return true;
-    }
-    for (byte[] prefix : client.prefixes) {
-      if (startsWith(key, prefix)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   static boolean startsWith(byte[] key, byte[] prefix) {

@@ -152,6 +152,7 @@ public final class CommandHarness {
 
   public Reply run(byte[]... argv) {
     Reply reply = table.execute(argv, context());
+    tracking.flushBroadcast(); // as a shard at the end of its round
     session.replyWritten(); // like the connection: the client's own invalidations follow its reply
     return reply;
   }

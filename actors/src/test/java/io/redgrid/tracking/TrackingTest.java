@@ -74,6 +74,8 @@ class TrackingTest {
     t.enable(c, new Tracking.Mode(0, true, false, false, false), List.of(b("user:")));
     t.invalidate(b("user:1"), 2);
     t.invalidate(b("item:1"), 2);
+    assertEquals(0, got.size(), "BCAST waits for the end of the round");
+    t.flushBroadcast();
     assertEquals(1, got.size());
     t.disable(1);
     got.clear();
@@ -87,5 +89,32 @@ class TrackingTest {
     assertEquals(1, got.size());
     t.flush(0);
     assertEquals(2, got.size());
+  }
+
+  @Test
+  void bcastGroupsTheKeysOfARoundPerPrefix() {
+    List<Reply> got = new ArrayList<>();
+    ClientSession c = session(1, got);
+    Tracking t = new Tracking(Map.of(1L, c)::get);
+    t.enable(c, new Tracking.Mode(0, true, false, false, true), List.of(b("a:"), b("b:")));
+    t.invalidate(b("a:1"), 2);
+    t.invalidate(b("b:1"), 2);
+    t.invalidate(b("a:2"), 2);
+    t.invalidate(b("a:3"), 1); // its own write: NOLOOP leaves it out
+    t.invalidate(b("c:1"), 2);
+    t.flushBroadcast();
+    assertEquals(2, got.size(), "one message per prefix");
+    assertEquals("[invalidate, [a:1, a:2]]", text(got.get(0)));
+    assertEquals("[invalidate, [b:1]]", text(got.get(1)));
+    t.flushBroadcast();
+    assertEquals(2, got.size(), "nothing twice");
+  }
+
+  private static String text(Reply reply) {
+    if (reply instanceof Reply.Bulk bulk) {
+      return new String(bulk.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    List<Reply> items = reply instanceof Reply.Push push ? push.items() : ((Reply.Array) reply).items();
+    return items.stream().map(TrackingTest::text).toList().toString();
   }
 }

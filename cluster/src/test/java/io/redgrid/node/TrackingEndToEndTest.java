@@ -198,6 +198,21 @@ class TrackingEndToEndTest {
   }
 
   @Test
+  void bcastSendsTheKeysOfOneWriteAsOneMessagePerPrefix() throws Exception {
+    try (Raw raw = new Raw(); Jedis other = jedis()) {
+      hello3(raw);
+      assertEquals("+OK\r\n", raw.call("CLIENT TRACKING ON BCAST PREFIX h: PREFIX g:\r\n", "+OK\r\n"));
+      // One shard (hash tag), one command: one round, as one event-loop iteration in Redis;
+      // prefixes in byte order, as Redis walks its prefix table.
+      other.mset("g:{t}1", "a", "h:{t}1", "b", "g:{t}2", "c");
+      String first = ">2\r\n$10\r\ninvalidate\r\n*2\r\n$6\r\ng:{t}1\r\n$6\r\ng:{t}2\r\n";
+      String second = ">2\r\n$10\r\ninvalidate\r\n*1\r\n$6\r\nh:{t}1\r\n";
+      assertEquals(first + second, raw.read(first.length() + second.length()));
+      assertEquals(true, raw.quiet());
+    }
+  }
+
+  @Test
   void optinTracksOnlyAfterCachingYes() throws Exception {
     try (Raw raw = new Raw(); Jedis other = jedis()) {
       hello3(raw);
