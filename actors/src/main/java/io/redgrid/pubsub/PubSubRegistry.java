@@ -28,6 +28,13 @@ public final class PubSubRegistry {
   private final Map<Channel, Set<ClientSession>> patterns = new ConcurrentHashMap<>();
   private final Map<Channel, Set<ClientSession>> shardChannels = new ConcurrentHashMap<>();
   private volatile Consumer<Published> outbound = published -> {};
+  private volatile ShardChannelListener shardChannelListener = (channel, present) -> {};
+
+  /** Told when a shard channel gets its first local subscriber or loses its last one. */
+  @FunctionalInterface
+  public interface ShardChannelListener {
+    void changed(byte[] channel, boolean present);
+  }
 
   /** A message published on this node, for other nodes. */
   public record Published(boolean shard, byte[] channel, byte[] message) {}
@@ -48,6 +55,10 @@ public final class PubSubRegistry {
     }
     map(kind).compute(key, (k, set) -> {
       Set<ClientSession> subscribers = set != null ? set : ConcurrentHashMap.newKeySet();
+      if (set == null && kind == Kind.SHARD) {
+        // Inside compute: the first/last reports of one channel cannot overtake each other.
+        shardChannelListener.changed(name, true);
+      }
       subscribers.add(session);
       return subscribers;
     });
@@ -62,6 +73,9 @@ public final class PubSubRegistry {
     }
     map(kind).computeIfPresent(key, (k, set) -> {
       set.remove(session);
+      if (set.isEmpty() && kind == Kind.SHARD) {
+        shardChannelListener.changed(name, false);
+      }
       return set.isEmpty() ? null : set;
     });
     return true;
@@ -79,6 +93,11 @@ public final class PubSubRegistry {
   /** Where messages published here go besides local subscribers (the cluster bridge). */
   public void outbound(Consumer<Published> outbound) {
     this.outbound = outbound;
+  }
+
+  /** Where first and last local shard-channel subscriptions are reported (the cluster bridge). */
+  public void shardChannelListener(ShardChannelListener listener) {
+    this.shardChannelListener = listener;
   }
 
   /** PUBLISH: delivers to local channel and pattern subscribers; the number that received it. */

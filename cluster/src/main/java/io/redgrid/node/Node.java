@@ -146,7 +146,7 @@ public final class Node implements AutoCloseable {
       context.inbox(inbox);
 
       PubSubBridge.start(system, context.pubsub(), cluster.selfMember().uniqueAddress().toString(),
-          () -> cluster.state().members().size() > 1);
+          () -> cluster.state().members().size() > 1, shardMap);
       AppendOnlyFile aof = AppendOnlyFile.get(Adapter.toClassic(system));
       NodePersistence persistence = new NodePersistence(config, coordinator, router, stats, clock, snapshots, aof);
       persistence.loading(context::loading);

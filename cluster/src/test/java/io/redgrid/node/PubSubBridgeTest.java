@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
  * own once.
  */
 class PubSubBridgeTest {
+  private static final io.redgrid.keyspace.ShardMap SHARDS = new io.redgrid.keyspace.ShardMap(16);
+
   private static byte[] b(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
@@ -46,8 +48,8 @@ class PubSubBridgeTest {
     try {
       PubSubRegistry nodeA = new PubSubRegistry();
       PubSubRegistry nodeB = new PubSubRegistry();
-      PubSubBridge.start(system, nodeA, "node-a", () -> true);
-      PubSubBridge.start(system, nodeB, "node-b", () -> true);
+      PubSubBridge.start(system, nodeA, "node-a", () -> true, SHARDS);
+      PubSubBridge.start(system, nodeB, "node-b", () -> true, SHARDS);
       List<String> inA = new CopyOnWriteArrayList<>();
       List<String> inB = new CopyOnWriteArrayList<>();
       nodeA.subscribe(client(1, inA), Kind.CHANNEL, b("c"));
@@ -62,11 +64,14 @@ class PubSubBridgeTest {
       Thread.sleep(200);
       assertEquals(100, inA.size(), "no echo of A's own messages");
       assertEquals(101, inB.size());
+      // Sharded messages travel on their shard's topic: ordered among themselves only.
+      List<String> patternMessages = inB.stream().filter(m -> m.contains("pmessage")).toList();
       for (int i = 0; i < 100; i++) {
         assertEquals("*3 $7 message $1 c $" + ("m" + i).length() + " m" + i, inA.get(i));
-        assertEquals("*4 $8 pmessage $2 c* $1 c $" + ("m" + i).length() + " m" + i, inB.get(i));
+        assertEquals("*4 $8 pmessage $2 c* $1 c $" + ("m" + i).length() + " m" + i, patternMessages.get(i));
       }
-      assertEquals("*3 $8 smessage $1 c $7 sharded", inB.get(100));
+      assertEquals(List.of("*3 $8 smessage $1 c $7 sharded"),
+          inB.stream().filter(m -> m.contains("smessage")).toList());
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -93,8 +98,10 @@ class PubSubBridgeTest {
       }
       PubSubRegistry nodeA = new PubSubRegistry();
       PubSubRegistry nodeB = new PubSubRegistry();
-      PubSubBridge.start(first, nodeA, clusterA.selfMember().uniqueAddress().toString(), () -> true);
-      PubSubBridge.start(second, nodeB, clusterB.selfMember().uniqueAddress().toString(), () -> true);
+      PubSubBridge bridgeA = PubSubBridge.start(first, nodeA,
+          clusterA.selfMember().uniqueAddress().toString(), () -> true, SHARDS);
+      PubSubBridge bridgeB = PubSubBridge.start(second, nodeB,
+          clusterB.selfMember().uniqueAddress().toString(), () -> true, SHARDS);
       List<String> inA = new CopyOnWriteArrayList<>();
       List<String> inB = new CopyOnWriteArrayList<>();
       nodeA.subscribe(client(1, inA), Kind.CHANNEL, b("news"));
@@ -125,6 +132,36 @@ class PubSubBridgeTest {
         assertEquals("*3 $7 message $4 news $" + ("a" + i).length() + " a" + i, fromAatB.get(i),
             "A's messages reach B in publish order");
       }
+
+      // SPUBLISH is routed by slot: only a node with subscribers in the channel's shard listens.
+      int shard = SHARDS.shardOf(b("orders"));
+      ClientSession shardSubscriber = client(4, inB);
+      nodeB.subscribe(shardSubscriber, Kind.SHARD, b("orders"));
+      assertTrue(bridgeB.listens(shard));
+      assertTrue(!bridgeA.listens(shard), "A has no subscriber in that shard");
+      for (int other = 0; other < SHARDS.shardCount(); other++) {
+        assertEquals(other == shard, bridgeB.listens(other));
+      }
+      inB.clear();
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (inB.isEmpty()) {
+        assertTrue(System.nanoTime() < deadline, "no sharded message crossed the systems");
+        nodeA.spublish(b("orders"), b("probe"));
+        Thread.sleep(100);
+      }
+      Thread.sleep(300);
+      inB.clear();
+      for (int i = 0; i < 50; i++) {
+        assertEquals(0, nodeA.spublish(b("orders"), b("s" + i)));
+      }
+      await(inB, 50);
+      Thread.sleep(300);
+      assertEquals(50, inB.size(), "each sharded message once");
+      for (int i = 0; i < 50; i++) {
+        assertEquals("*3 $8 smessage $6 orders $" + ("s" + i).length() + " s" + i, inB.get(i));
+      }
+      nodeB.unsubscribe(shardSubscriber, Kind.SHARD, b("orders"));
+      assertTrue(!bridgeB.listens(shard), "the last subscriber gone, B stops listening");
     } finally {
       first.terminate();
       second.terminate();
