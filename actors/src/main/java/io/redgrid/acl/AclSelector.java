@@ -28,6 +28,8 @@ final class AclSelector {
   private final AclCommandIndex index;
   private final BitSet allowed;
   private boolean allCommands;
+  /** Redis' reserved "future commands" bit: set by +@all, cleared only by -@all. */
+  private boolean futureCommands;
   /** Deprecated first-argument grants ({@code +select|0}), by command id. */
   private final Map<Integer, List<String>> firstArgs;
   private final List<KeyPattern> keys;
@@ -47,6 +49,7 @@ final class AclSelector {
     AclSelector copy = new AclSelector(index);
     copy.allowed.or(allowed);
     copy.allCommands = allCommands;
+    copy.futureCommands = futureCommands;
     firstArgs.forEach((id, args) -> copy.firstArgs.put(id, new ArrayList<>(args)));
     copy.keys.addAll(keys);
     copy.allKeys = allKeys;
@@ -86,12 +89,14 @@ final class AclSelector {
       case "allcommands", "+@all" -> {
         allowed.set(0, index.size());
         allCommands = true;
+        futureCommands = true;
         firstArgs.clear();
         return;
       }
       case "nocommands", "-@all" -> {
         allowed.clear();
         allCommands = false;
+        futureCommands = false;
         firstArgs.clear();
         return;
       }
@@ -303,7 +308,7 @@ final class AclSelector {
   String describeCommands() {
     StringBuilder rules = new StringBuilder();
     AclSelector fake = new AclSelector(index);
-    boolean additive = !allCommands;
+    boolean additive = !futureCommands;
     rules.append(additive ? "-@all " : "+@all ");
     if (!additive) {
       fake.allowed.set(0, index.size());
