@@ -361,7 +361,8 @@ public final class Acl {
       }
       String[] words = line.split(" +");
       if (!words[0].equals("user") || words.length < 2) {
-        errors.append(file).append(':').append(n + 1).append(": line should start with user keyword. ");
+        errors.append(file).append(':').append(n + 1)
+            .append(" should start with user keyword followed by the username. ");
         continue;
       }
       String name = words[1];
@@ -370,7 +371,7 @@ public final class Acl {
         continue;
       }
       if (loaded.containsKey(name)) {
-        errors.append(file).append(':').append(n + 1).append(": Duplicate user '").append(name).append("' found. ");
+        errors.append("WARNING: Duplicate user '").append(name).append("' found on line ").append(n + 1).append(". ");
         continue;
       }
       AclUser user = name.equals("default") ? new AclUser(name, index) : newUser(name);
@@ -390,7 +391,8 @@ public final class Acl {
       }
     }
     if (errors.length() > 0) {
-      return errors.toString().strip();
+      return errors.append("WARNING: ACL errors detected, no change to the previously active ACL rules was performed")
+          .toString();
     }
     AclUser loadedDefault = loaded.remove("default");
     defaultUser.publish(loadedDefault != null ? loadedDefault.rules() : createDefault().rules());
@@ -466,5 +468,39 @@ public final class Acl {
       }
     }
     return names;
+  }
+
+  /**
+   * Whether the client's current subscriptions are still allowed to its user (Redis'
+   * ACLKillPubsubClientsIfNeeded closes the ones that are not after ACL SETUSER).
+   */
+  public boolean subscriptionsAllowed(ClientSession session) {
+    AclUser user = userOf(session);
+    if (user.unrestricted() || !session.subscriptions().active()) {
+      return true;
+    }
+    io.redgrid.pubsub.Subscriptions subscriptions = session.subscriptions();
+    for (io.redgrid.pubsub.Subscriptions.Kind kind : io.redgrid.pubsub.Subscriptions.Kind.values()) {
+      boolean patterns = kind == io.redgrid.pubsub.Subscriptions.Kind.PATTERN;
+      for (io.redgrid.pubsub.Channel channel : subscriptions.list(kind)) {
+        if (!channelAllowed(user, channel.bytes(), patterns)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static boolean channelAllowed(AclUser user, byte[] channel, boolean pattern) {
+    AclUser.Rules rules = user.rules();
+    if (rules.root.channelAllowed(channel, pattern)) {
+      return true;
+    }
+    for (AclSelector selector : rules.selectors) {
+      if (selector.channelAllowed(channel, pattern)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -132,10 +132,22 @@ public final class AclCommands implements CommandFamily {
     for (int i = 3; i < call.argc(); i++) {
       ops.add(call.text(i));
     }
+    Acl acl = acl(call);
+    AclUser user;
     try {
-      acl(call).setUser(call.text(2), ops);
+      user = acl.setUser(call.text(2), ops);
     } catch (AclException e) {
       throw new CommandError("ERR " + e.getMessage());
+    }
+    // Subscribers whose channels the new rules no longer allow are disconnected, as in Redis.
+    for (ClientSession client : List.copyOf(call.server().clients())) {
+      if (client.aclUser() == user && !acl.subscriptionsAllowed(client)) {
+        if (client == call.session()) {
+          client.requestClose();
+        } else {
+          client.kill();
+        }
+      }
     }
     return Reply.OK;
   }

@@ -292,6 +292,23 @@ class AclCommandsTest {
   }
 
   @Test
+  void setuserClosesSubscribersWhoseChannelsAreNoLongerAllowed() {
+    h.cli("ACL", "SETUSER", "sub", "on", "nopass", "+@all", "~*", "&news.*");
+    ClientSession other = new ClientSession(2, "127.0.0.1:50001", "127.0.0.1:6379", 0);
+    boolean[] killed = new boolean[1];
+    other.onKill(() -> killed[0] = true);
+    other.aclUser(h.acl().user("sub"));
+    h.clients.add(other);
+    h.pubsub.subscribe(other, io.redgrid.pubsub.Subscriptions.Kind.CHANNEL,
+        "news.today".getBytes(StandardCharsets.UTF_8));
+    assertTrue(h.acl().subscriptionsAllowed(other));
+    assertEquals("OK", h.cli("ACL", "SETUSER", "sub", "&other"));
+    assertFalse(killed[0]);
+    assertEquals("OK", h.cli("ACL", "SETUSER", "sub", "resetchannels", "&other"));
+    assertTrue(killed[0]);
+  }
+
+  @Test
   void catGenpassHelpAndFileErrors() {
     String cat = h.cli("ACL", "CAT");
     assertTrue(cat.startsWith("1) \"keyspace\"\n2) \"read\"\n3) \"write\""), cat);
@@ -332,9 +349,11 @@ class AclCommandsTest {
     List<String> saved = Files.readAllLines(file);
     assertEquals(3, saved.size());
     assertTrue(saved.get(1).startsWith("user bob on nopass resetchannels -@all +@read"), saved.get(1));
-    Files.writeString(file, "user carol on nopass +nosuch\n");
-    String error = h.cli("ACL", "LOAD");
-    assertTrue(error.startsWith("(error) ERR " + file + ":1: Error in applying operation '+nosuch': Unknown command"), error);
+    Files.writeString(file, "user carol on nopass +nosuch\nfoo\nuser bob on\nuser bob off\n");
+    assertEquals("(error) ERR " + file + ":1: Error in applying operation '+nosuch': Unknown command or category"
+        + " name in ACL. " + file + ":2 should start with user keyword followed by the username. WARNING:"
+        + " Duplicate user 'bob' found on line 4. WARNING: ACL errors detected, no change to the previously"
+        + " active ACL rules was performed", h.cli("ACL", "LOAD"));
     assertEquals("1) \"alice\"\n2) \"bob\"\n3) \"default\"", h.cli("ACL", "USERS"));
     Files.writeString(file, "user carol on nopass +@all ~*\n");
     ClientSession other = new ClientSession(2, "127.0.0.1:50001", "127.0.0.1:6379", 0);
