@@ -21,10 +21,34 @@ public final class AclCommandIndex {
   static final int READ = 1;
   static final int WRITE = 2;
 
+  /**
+   * Commands whose keys need different permissions (Redis gives them one key spec per role; the
+   * table has one per command): per key in order, the last repeating. RENAME reads and deletes
+   * its source but only inserts its destination; STORE commands only write the first key.
+   */
+  private static final Map<String, int[]> PER_KEY = Map.ofEntries(
+      Map.entry("rename", new int[] {READ | WRITE, WRITE}),
+      Map.entry("renamenx", new int[] {READ | WRITE, WRITE}),
+      Map.entry("copy", new int[] {READ, WRITE}),
+      Map.entry("lmove", new int[] {READ | WRITE, WRITE}),
+      Map.entry("blmove", new int[] {READ | WRITE, WRITE}),
+      Map.entry("rpoplpush", new int[] {READ | WRITE, WRITE}),
+      Map.entry("brpoplpush", new int[] {READ | WRITE, WRITE}),
+      Map.entry("smove", new int[] {READ | WRITE, WRITE}),
+      Map.entry("sort", new int[] {READ, WRITE}),
+      Map.entry("sinterstore", new int[] {WRITE, READ}),
+      Map.entry("sunionstore", new int[] {WRITE, READ}),
+      Map.entry("sdiffstore", new int[] {WRITE, READ}),
+      Map.entry("zunionstore", new int[] {WRITE, READ}),
+      Map.entry("zinterstore", new int[] {WRITE, READ}),
+      Map.entry("zdiffstore", new int[] {WRITE, READ}),
+      Map.entry("zrangestore", new int[] {WRITE, READ}),
+      Map.entry("bitop", new int[] {WRITE, READ}));
+
   private final List<CommandSpec> specs = new ArrayList<>();
   private final Map<CommandSpec, Integer> ids = new IdentityHashMap<>();
   private final List<Long> categories = new ArrayList<>();
-  private final List<Integer> keyPermissions = new ArrayList<>();
+  private final List<int[]> keyPermissions = new ArrayList<>();
   /** Parent id of a subcommand, -1 for top-level commands. */
   private final List<Integer> parents = new ArrayList<>();
   private final List<int[]> children = new ArrayList<>();
@@ -62,7 +86,9 @@ public final class AclCommandIndex {
         default -> { }
       }
     }
-    keyPermissions.add(spec.keyFlags().contains("not_key") ? -1 : permission);
+    int[] perKey = PER_KEY.get(spec.fullName());
+    keyPermissions.add(spec.keyFlags().contains("not_key") ? new int[] {-1}
+        : perKey != null ? perKey : new int[] {permission});
     parents.add(parent);
     children.add(new int[0]);
     return id;
@@ -98,9 +124,13 @@ public final class AclCommandIndex {
     return (categories.get(id) & (1L << category)) != 0;
   }
 
-  /** READ|WRITE the command's keys need; -1 when its "keys" are not keys (shard channels). */
-  int keyPermission(int id) {
-    return keyPermissions.get(id);
+  /**
+   * READ|WRITE the command's {@code ordinal}-th key needs; -1 when its "keys" are not keys
+   * (shard channels).
+   */
+  int keyPermission(int id, int ordinal) {
+    int[] permissions = keyPermissions.get(id);
+    return permissions[Math.min(ordinal, permissions.length - 1)];
   }
 
   /** A command or {@code command|subcommand} by name, any case; -1 if unknown. */

@@ -34,10 +34,27 @@ public final class AclLog {
   }
 
   private final LinkedList<Entry> entries = new LinkedList<>();
+  private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> denied =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Denials so far by reason (command, key, channel, auth): INFO stats'
+   * acl_access_denied_cmd / _key / _channel / _auth. ACL LOG RESET leaves them, CONFIG
+   * RESETSTAT clears them ({@link #resetStats}).
+   */
+  public long denied(String reason) {
+    java.util.concurrent.atomic.LongAdder count = denied.get(reason);
+    return count == null ? 0 : count.sum();
+  }
+
+  public void resetStats() {
+    denied.clear();
+  }
 
   /** Records one denial; {@code reason} is command, key, channel or auth. */
   public synchronized void add(String reason, String object, String username, long now,
       String clientInfo, int maxLength) {
+    denied.computeIfAbsent(reason, r -> new java.util.concurrent.atomic.LongAdder()).increment();
     for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
       Entry entry = it.next();
       if (entry.reason.equals(reason) && entry.object.equals(object) && entry.username.equals(username)

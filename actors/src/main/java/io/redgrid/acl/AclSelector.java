@@ -246,11 +246,11 @@ final class AclSelector {
         return DENIED_COMMAND;
       }
     }
-    int permission = index.keyPermission(id);
-    if (!allKeys && permission >= 0 && spec.keys().hasKeys()) {
-      for (int position1 : spec.keys().positions(argv)) {
-        if (!keyAllowed(argv[position1], permission)) {
-          position[0] = position1;
+    if (!allKeys && spec.keys().hasKeys() && index.keyPermission(id, 0) >= 0) {
+      int[] positions = spec.keys().positions(argv);
+      for (int k = 0; k < positions.length; k++) {
+        if (!keyAllowed(argv[positions[k]], index.keyPermission(id, k))) {
+          position[0] = positions[k];
           return DENIED_KEY;
         }
       }

@@ -238,8 +238,15 @@ class AclCommandsTest {
     String all = h.cli("ACL", "LOG");
     assertTrue(all.contains("4) \"channel\"") && all.contains("8) \"c*x\"") && all.contains("8) \"d\""), all);
     assertTrue(all.contains("4) \"key\"") && all.contains("8) \"x\""), all);
+    assertEquals(3, h.acl().log().denied("command"));
+    assertEquals(2, h.acl().log().denied("key"));
+    assertEquals(2, h.acl().log().denied("channel"));
+    assertEquals(0, h.acl().log().denied("auth"));
     assertEquals("OK", h.cli("ACL", "LOG", "RESET"));
     assertEquals("(empty array)", h.cli("ACL", "LOG"));
+    assertEquals(2, h.acl().log().denied("key"));
+    h.acl().log().resetStats();
+    assertEquals(0, h.acl().log().denied("key"));
   }
 
   @Test
@@ -256,6 +263,20 @@ class AclCommandsTest {
     assertEquals("(integer) 1", client("LPUSH", "wl", "a"));
     assertEquals("(error) NOPERM this user has no permissions to access one of the keys used as arguments",
         client("LPOP", "wl"));
+    // Keys of one command in different roles: the source is read, the destination written.
+    h.cli("ACL", "SETUSER", "rw", "%RW~rw*");
+    client("SET", "rw1", "v");
+    client("SADD", "rws", "a");
+    assertEquals("(integer) 0", client("COPY", "r1", "w2"));
+    assertEquals("(integer) 1", client("COPY", "rw1", "w2"));
+    assertEquals("(error) NOPERM this user has no permissions to access one of the keys used as arguments",
+        client("COPY", "w2", "w3"));
+    assertEquals("(integer) 1", client("SUNIONSTORE", "w4", "rws", "r1"));
+    assertEquals("(error) NOPERM this user has no permissions to access one of the keys used as arguments",
+        client("SUNIONSTORE", "r4", "rws"));
+    assertEquals("OK", client("RENAME", "rw1", "w5"));
+    assertEquals("(error) NOPERM this user has no permissions to access one of the keys used as arguments",
+        client("RENAME", "w5", "w6"));
   }
 
   @Test
