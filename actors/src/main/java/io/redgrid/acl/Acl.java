@@ -201,10 +201,8 @@ public final class Acl {
     AclUser.Rules rules = user.rules();
     int relevant = AclSelector.DENIED_COMMAND;
     int relevantPosition = 0;
-    List<AclSelector> all = new ArrayList<>(rules.selectors.size() + 1);
-    all.add(rules.root);
-    all.addAll(rules.selectors);
-    for (AclSelector selector : all) {
+    for (int i = -1; i < rules.selectors.size(); i++) {
+      AclSelector selector = i < 0 ? rules.root : rules.selectors.get(i);
       int result = selector.check(id, spec, argv, position);
       if (result == AclSelector.OK) {
         return AclSelector.OK;
@@ -328,7 +326,8 @@ public final class Acl {
   /** The aclfile path, or null when none is configured. */
   public Path aclFile() {
     String file = config.get("aclfile");
-    return file == null || file.isEmpty() ? null : Path.of(file);
+    // Redis has changed into dir when it reads the aclfile: a relative path is under dir.
+    return file == null || file.isEmpty() ? null : config.dir().resolve(file);
   }
 
   /** ACL SAVE: every user to the aclfile, atomically (temp file, then rename). */
