@@ -35,6 +35,8 @@ final class AclSelector {
   private final List<KeyPattern> keys;
   private boolean allKeys;
   private final List<String> channels;
+  /** The channel patterns as bytes, for matching without conversion. */
+  private final List<byte[]> channelBytes = new ArrayList<>();
   private boolean allChannels;
 
   AclSelector(AclCommandIndex index) {
@@ -54,6 +56,7 @@ final class AclSelector {
     copy.keys.addAll(keys);
     copy.allKeys = allKeys;
     copy.channels.addAll(channels);
+    copy.channelBytes.addAll(channelBytes);
     copy.allChannels = allChannels;
     return copy;
   }
@@ -79,11 +82,13 @@ final class AclSelector {
       case "allchannels", "&*" -> {
         allChannels = true;
         channels.clear();
+        channelBytes.clear();
         return;
       }
       case "resetchannels" -> {
         allChannels = false;
         channels.clear();
+        channelBytes.clear();
         return;
       }
       case "allcommands", "+@all" -> {
@@ -116,6 +121,7 @@ final class AclSelector {
       String pattern = op.substring(1);
       if (!channels.contains(pattern)) {
         channels.add(pattern);
+        channelBytes.add(pattern.getBytes(StandardCharsets.UTF_8));
       }
     } else if ((first == '+' || first == '-') && op.length() > 1 && op.charAt(1) == '@') {
       int category = AclCommandIndex.category(op.substring(2));
@@ -295,8 +301,7 @@ final class AclSelector {
     if (allChannels) {
       return true;
     }
-    for (String pattern : channels) {
-      byte[] bytes = pattern.getBytes(StandardCharsets.UTF_8);
+    for (byte[] bytes : channelBytes) {
       if (isPattern ? java.util.Arrays.equals(bytes, channel) : Glob.matches(bytes, channel)) {
         return true;
       }
