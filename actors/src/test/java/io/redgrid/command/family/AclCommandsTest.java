@@ -292,6 +292,19 @@ class AclCommandsTest {
         h.cli("ACL", "DRYRUN", "alice", "publish", "d", "x"));
     assertEquals("OK", h.cli("ACL", "DRYRUN", "alice", "hset", "h1", "a", "b"));
     assertEquals("(empty array)", h.cli("ACL", "LOG"));
+    // Categories as Redis': the usual "+@all -@dangerous" keeps FLUSHALL, KEYS and SWAPDB away.
+    h.cli("ACL", "SETUSER", "safe", "on", "nopass", "~*", "+@all", "-@dangerous", "-@sortedset");
+    for (String[] command : List.of(new String[] {"flushall"}, new String[] {"flushdb"}, new String[] {"keys", "*"},
+        new String[] {"swapdb", "0", "1"}, new String[] {"zadd", "z", "1", "a"}, new String[] {"bzpopmin", "z", "0"})) {
+      String[] args = new String[command.length + 3];
+      args[0] = "ACL";
+      args[1] = "DRYRUN";
+      args[2] = "safe";
+      System.arraycopy(command, 0, args, 3, command.length);
+      assertEquals("\"This user has no permissions to run the '" + command[0] + "' command\"", h.cli(args));
+    }
+    assertEquals("OK", h.cli("ACL", "DRYRUN", "safe", "dbsize"));
+    assertEquals("OK", h.cli("ACL", "DRYRUN", "safe", "set", "k", "v"));
   }
 
   @Test
