@@ -146,6 +146,43 @@ class AclEndToEndTest {
     }
   }
 
+  /** Lettuce logs in with HELLO 3 AUTH user pass (RESP3) or AUTH (RESP2). */
+  @Test
+  void lettuceWithUserAndPassword() {
+    for (io.lettuce.core.protocol.ProtocolVersion version : io.lettuce.core.protocol.ProtocolVersion.values()) {
+      io.lettuce.core.RedisURI uri = io.lettuce.core.RedisURI.builder().withHost("127.0.0.1").withPort(node.port())
+          .withAuthentication("alice", "pw").build();
+      io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri);
+      client.setOptions(io.lettuce.core.ClientOptions.builder().protocolVersion(version).build());
+      try (var connection = client.connect()) {
+        var commands = connection.sync();
+        assertEquals("OK", commands.set("app:lettuce", "v"));
+        assertEquals("v", commands.get("app:lettuce"));
+        io.lettuce.core.RedisCommandExecutionException denied = assertThrows(
+            io.lettuce.core.RedisCommandExecutionException.class, () -> commands.get("lettuce"));
+        assertEquals("NOPERM this user has no permissions to access one of the keys used as arguments",
+            denied.getMessage());
+        assertTrue(commands.clientInfo().contains(" user=alice "));
+      } finally {
+        client.shutdown();
+      }
+      io.lettuce.core.RedisURI bad = io.lettuce.core.RedisURI.builder().withHost("127.0.0.1").withPort(node.port())
+          .withAuthentication("alice", "nope").build();
+      io.lettuce.core.RedisClient badClient = io.lettuce.core.RedisClient.create(bad);
+      badClient.setOptions(io.lettuce.core.ClientOptions.builder().protocolVersion(version).build());
+      try {
+        RuntimeException failure = assertThrows(RuntimeException.class, () -> badClient.connect().close());
+        Throwable cause = failure;
+        while (cause.getCause() != null) {
+          cause = cause.getCause();
+        }
+        assertTrue(cause.getMessage().contains("WRONGPASS"), cause.getMessage());
+      } finally {
+        badClient.shutdown();
+      }
+    }
+  }
+
   @Test
   void redisCliWithUserAndPassword() throws Exception {
     assumeTrue(redisCli() != null, "redis-cli is not installed");
