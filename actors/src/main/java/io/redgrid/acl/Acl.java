@@ -262,6 +262,7 @@ public final class Acl {
     AclUser existing = users.get(name);
     AclUser user = existing != null ? existing : newUser(name);
     AclUser.Rules rules = user.rules().copy();
+    rules.allChannelsByDefault = allChannelsByDefault();
     for (String op : merged) {
       try {
         rules.apply(op, index);
@@ -278,10 +279,14 @@ public final class Acl {
 
   private AclUser newUser(String name) {
     AclUser user = new AclUser(name, index);
-    if ("allchannels".equals(config.get("acl-pubsub-default"))) {
+    if (allChannelsByDefault()) {
       applyOrFail(user, List.of("allchannels"));
     }
     return user;
+  }
+
+  private boolean allChannelsByDefault() {
+    return "allchannels".equals(config.get("acl-pubsub-default"));
   }
 
   /** Joins {@code (a b)} split over several arguments; Redis' ACLMergeSelectorArguments. */
@@ -376,6 +381,7 @@ public final class Acl {
       AclUser user = name.equals("default") ? new AclUser(name, index) : newUser(name);
       try {
         AclUser.Rules rules = user.rules().copy();
+        rules.allChannelsByDefault = allChannelsByDefault();
         for (String op : mergeSelectors(List.of(words).subList(2, words.length))) {
           try {
             rules.apply(op, index);

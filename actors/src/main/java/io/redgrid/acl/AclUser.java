@@ -84,6 +84,8 @@ public final class AclUser {
     final List<String> passwords = new ArrayList<>();
     AclSelector root;
     final List<AclSelector> selectors = new ArrayList<>();
+    /** acl-pubsub-default is allchannels: reset and new selectors allow every channel. */
+    boolean allChannelsByDefault;
 
     Rules(AclCommandIndex index) {
       root = index == null ? null : new AclSelector(index);
@@ -124,6 +126,9 @@ public final class AclUser {
               "sanitize-payload", "clearselectors", "-@all")) {
             apply(rule, index);
           }
+          if (allChannelsByDefault) {
+            apply("allchannels", index);
+          }
         }
         default -> applyOther(op, index);
       }
@@ -140,6 +145,9 @@ public final class AclUser {
         removePassword(checkedHash(op.substring(1)));
       } else if (op.startsWith("(") && op.endsWith(")")) {
         AclSelector selector = new AclSelector(index);
+        if (allChannelsByDefault) {
+          selector.apply("allchannels");
+        }
         String inner = op.substring(1, op.length() - 1).strip();
         if (!inner.isEmpty()) {
           for (String rule : inner.split(" +")) {

@@ -118,6 +118,12 @@ public final class AclCommands implements CommandFamily {
                     .complexity("O(1)").runs(call -> help(ACL_HELP))));
   }
 
+  /** Redis' addReplySubcommandSyntaxError. */
+  private static CommandError subcommandSyntax(Call call) {
+    return new CommandError("ERR unknown subcommand or wrong number of arguments for '" + call.text(1)
+        + "'. Try ACL HELP.");
+  }
+
   private static Acl acl(Call call) {
     Acl acl = call.server() == null ? null : call.server().acl();
     if (acl == null) {
@@ -214,7 +220,7 @@ public final class AclCommands implements CommandFamily {
   /** ACL CAT [category] */
   private Reply cat(Call call) {
     if (call.argc() > 3) {
-      throw Errors.wrongArity("acl|cat");
+      throw subcommandSyntax(call);
     }
     List<Reply> names = new ArrayList<>();
     if (call.argc() == 2) {
@@ -253,7 +259,7 @@ public final class AclCommands implements CommandFamily {
   /** ACL GENPASS [bits] */
   private Reply genPass(Call call) {
     if (call.argc() > 3) {
-      throw new CommandError(Errors.SYNTAX);
+      throw subcommandSyntax(call);
     }
     long bits = 256;
     if (call.argc() == 3) {
@@ -272,7 +278,7 @@ public final class AclCommands implements CommandFamily {
   private Reply log(Call call) {
     Acl acl = acl(call);
     if (call.argc() > 3) {
-      throw new CommandError(Errors.SYNTAX);
+      throw subcommandSyntax(call);
     }
     long count = 10;
     if (call.argc() == 3) {

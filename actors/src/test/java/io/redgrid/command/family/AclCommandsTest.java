@@ -366,6 +366,13 @@ class AclCommandsTest {
     assertEquals(noFile, h.cli("ACL", "LOAD"));
     assertEquals("(error) ERR value is not an integer or out of range", h.cli("ACL", "LOG", "x"));
     assertEquals("(empty array)", h.cli("ACL", "LOG", "-1"));
+    assertEquals("(error) ERR unknown subcommand or wrong number of arguments for 'cat'. Try ACL HELP.",
+        h.cli("ACL", "cat", "a", "b"));
+    assertEquals("(error) ERR unknown subcommand or wrong number of arguments for 'LOG'. Try ACL HELP.",
+        h.cli("ACL", "LOG", "1", "2"));
+    assertEquals("(error) ERR unknown subcommand or wrong number of arguments for 'genpass'. Try ACL HELP.",
+        h.cli("ACL", "genpass", "1", "2"));
+    assertEquals("(error) ERR wrong number of arguments for 'acl|whoami' command", h.cli("ACL", "WHOAMI", "x"));
     String help = h.cli("ACL", "HELP");
     assertTrue(help.startsWith("1) ACL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"), help);
     assertTrue(help.endsWith("29)     Prints this help."), help);
@@ -398,6 +405,26 @@ class AclCommandsTest {
     assertEquals("OK", h.cli("ACL", "LOAD"));
     assertTrue(killed[0]);
     assertEquals("1) \"carol\"\n2) \"default\"", h.cli("ACL", "USERS"));
+  }
+
+  @Test
+  void pubsubDefaultAndLogLength() {
+    h.run("CONFIG", "SET", "acl-pubsub-default", "allchannels");
+    h.cli("ACL", "SETUSER", "pp");
+    h.cli("ACL", "SETUSER", "qq", "reset", "(+get)");
+    h.run("CONFIG", "SET", "acl-pubsub-default", "resetchannels");
+    h.cli("ACL", "SETUSER", "rr", "reset");
+    assertEquals("1) \"user default on nopass ~* &* +@all\"\n2) \"user pp off &* -@all\"\n"
+        + "3) \"user qq off sanitize-payload &* -@all (&* -@all +get)\"\n4) \"user rr off sanitize-payload resetchannels -@all\"",
+        h.cli("ACL", "LIST"));
+    assertEquals("1) \"acllog-max-len\"\n2) \"128\"", h.cli("CONFIG", "GET", "acllog-max-len"));
+    h.run("CONFIG", "SET", "acllog-max-len", "2");
+    for (String user : List.of("a", "b", "c")) {
+      client("AUTH", user, "x");
+    }
+    String log = h.cli("ACL", "LOG");
+    assertTrue(log.contains("\"c\"") && log.contains("\"b\"") && !log.contains("\"a\""), log);
+    assertEquals(3, h.acl().log().denied("auth"));
   }
 
   @Test
