@@ -247,7 +247,7 @@ public final class Acl {
 
   /** Usernames Redis refuses. */
   public static boolean validName(String name) {
-    return name.indexOf(' ') < 0 && name.indexOf('\0') < 0;
+    return !AclSelector.hasSpaces(name);
   }
 
   /**

@@ -119,6 +119,9 @@ final class AclSelector {
             + " valid and does not have any effect. Try 'resetchannels' to start with an empty list of channels");
       }
       String pattern = op.substring(1);
+      if (hasSpaces(pattern)) {
+        throw new AclException(AclException.SYNTAX);
+      }
       if (!channels.contains(pattern)) {
         channels.add(pattern);
         channelBytes.add(pattern.getBytes(StandardCharsets.UTF_8));
@@ -171,6 +174,9 @@ final class AclSelector {
           + " and does not have any effect. Try 'resetkeys' to start with an empty list of patterns");
     }
     String pattern = op.substring(offset);
+    if (hasSpaces(pattern)) {
+      throw new AclException(AclException.SYNTAX);
+    }
     if (pattern.equals("*") && flags == (AclCommandIndex.READ | AclCommandIndex.WRITE)) {
       allKeys = true;
       keys.clear();
@@ -183,6 +189,17 @@ final class AclSelector {
       }
     }
     keys.add(new KeyPattern(pattern, pattern.getBytes(StandardCharsets.UTF_8), flags));
+  }
+
+  /** Redis' ACLStringHasSpaces: C isspace characters or NUL. */
+  static boolean hasSpaces(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == ' ' || (c >= '\t' && c <= '\r') || c == 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@code +cmd}, {@code +cmd|sub} and the deprecated {@code +cmd|firstarg}. */

@@ -127,6 +127,9 @@ class AclCommandsTest {
     assertEquals("(error) ERR Error in ACL SETUSER modifier '!abc': The password hash must be exactly 64 characters"
         + " and contain only lowercase hexadecimal characters", h.cli("ACL", "SETUSER", "x", "!abc"));
     assertEquals("(error) ERR Usernames can't contain spaces or null characters", h.cli("ACL", "SETUSER", "a b"));
+    assertEquals("(error) ERR Usernames can't contain spaces or null characters", h.cli("ACL", "SETUSER", "a\tb"));
+    assertEquals("(error) ERR Error in ACL SETUSER modifier '~a b': Syntax error", h.cli("ACL", "SETUSER", "x", "~a b"));
+    assertEquals("(error) ERR Error in ACL SETUSER modifier '&a\tb': Syntax error", h.cli("ACL", "SETUSER", "x", "&a\tb"));
     assertEquals("(error) ERR Error in ACL SETUSER modifier '~a': Adding a pattern after the * pattern (or the"
         + " 'allkeys' flag) is not valid and does not have any effect. Try 'resetkeys' to start with an empty"
         + " list of patterns", h.cli("ACL", "SETUSER", "x", "~*", "~a"));
