@@ -37,6 +37,12 @@ public final class Acl {
     this.config = config;
     defaultUser = createDefault();
     users.put("default", defaultUser);
+    // As Redis: requirepass is applied while the config is read, user lines and the aclfile
+    // after it, so they may redefine the default user.
+    String requirepass = config.get("requirepass");
+    if (requirepass != null && !requirepass.isEmpty()) {
+      updateRequirePass(requirepass);
+    }
     for (List<String> line : config.userLines()) {
       if (line.isEmpty()) {
         throw new ConfigException("Error in user declaration: missing username");
@@ -60,7 +66,6 @@ public final class Acl {
         throw new ConfigException(errors);
       }
     }
-    updateRequirePass(config.get("requirepass"));
     config.onChange(changes -> {
       if (changes.containsKey("requirepass")) {
         updateRequirePass(changes.get("requirepass"));

@@ -431,6 +431,13 @@ class AclCommandsTest {
   }
 
   @Test
+  void aUserLineForDefaultOverridesRequirepass() throws Exception {
+    h.config.load("user default on >pw ~* &* +@all", "test");
+    assertTrue(h.cli("ACL", "LIST").contains("user default on #30c952fab122c3f9759f02a6d95c3758b246b4fee239957b2d4fee46e26170c4 ~* &* +@all"));
+    assertTrue(h.acl().authRequired());
+  }
+
+  @Test
   void userLinesOfTheConfigFile() throws Exception {
     h.config.load("user alice on >pw ~* +@all\nrequirepass s3", "test");
     assertEquals(List.of(List.of("alice", "on", ">pw", "~*", "+@all")), h.config.userLines());
