@@ -151,7 +151,7 @@ class AclEndToEndTest {
   void lettuceWithUserAndPassword() {
     for (io.lettuce.core.protocol.ProtocolVersion version : io.lettuce.core.protocol.ProtocolVersion.values()) {
       io.lettuce.core.RedisURI uri = io.lettuce.core.RedisURI.builder().withHost("127.0.0.1").withPort(node.port())
-          .withAuthentication("alice", "pw").build();
+          .withAuthentication("alice", "pw").withClientName("lettuce-" + version.name()).build();
       io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri);
       client.setOptions(io.lettuce.core.ClientOptions.builder().protocolVersion(version).build());
       try (var connection = client.connect()) {
@@ -163,6 +163,8 @@ class AclEndToEndTest {
         assertEquals("NOPERM this user has no permissions to access one of the keys used as arguments",
             denied.getMessage());
         assertTrue(commands.clientInfo().contains(" user=alice "));
+        // RESP3: the name came with HELLO 3 AUTH ... SETNAME.
+        assertEquals("lettuce-" + version.name(), commands.clientGetname());
       } finally {
         client.shutdown();
       }
@@ -180,6 +182,48 @@ class AclEndToEndTest {
       } finally {
         badClient.shutdown();
       }
+    }
+  }
+
+  @Test
+  void configSetRequirepass() {
+    try (Jedis admin = as(null, "secret", null)) {
+      assertEquals("OK", admin.configSet("requirepass", "changed"));
+      try (Jedis other = new Jedis("127.0.0.1", node.port())) {
+        assertThrows(JedisDataException.class, () -> other.auth("secret"));
+        assertEquals("OK", other.auth("changed"));
+        assertEquals("PONG", other.ping());
+      }
+      // Connections already logged in stay so.
+      assertEquals("PONG", admin.ping());
+      assertEquals("OK", admin.configSet("requirepass", "secret"));
+    }
+  }
+
+  /** ACL SAVE and LOAD with an aclfile, on a node of its own (aclfile and user lines exclude each other). */
+  @Test
+  void aclFileSaveAndLoad() throws Exception {
+    Path aclDir = Files.createTempDirectory("redgrid-aclfile");
+    Path file = aclDir.resolve("users.acl");
+    Files.writeString(file, "user default on nopass ~* &* +@all\nuser ops on >ops ~* &* +@all -@dangerous\n");
+    Node own = Node.start(ServerConfig.fromArgs(new String[] {"--port", "0", "--dir", aclDir.toString(),
+        "--aclfile", "users.acl"}));
+    try (Jedis jedis = new Jedis("127.0.0.1", own.port())) {
+      assertEquals(List.of("default", "ops"), jedis.aclUsers());
+      assertEquals("OK", jedis.aclSetUser("dev", "on", ">dev", "~dev:*", "+@read"));
+      assertEquals("OK", jedis.aclSave());
+      String saved = Files.readString(file);
+      assertTrue(saved.contains("user dev on #"), saved);
+      assertTrue(saved.contains(" ~dev:* resetchannels -@all +@read"), saved);
+      Files.writeString(file, "user default on nopass ~* &* +@all\nuser only on nopass +get ~*\n");
+      assertEquals("OK", jedis.aclLoad());
+      assertEquals(List.of("default", "only"), jedis.aclUsers());
+      Files.writeString(file, "user broken on +nosuch\n");
+      JedisDataException error = assertThrows(JedisDataException.class, jedis::aclLoad);
+      assertTrue(error.getMessage().contains("Error in applying operation '+nosuch'"), error.getMessage());
+      assertEquals(List.of("default", "only"), jedis.aclUsers());
+    } finally {
+      own.close();
     }
   }
 
