@@ -48,7 +48,7 @@ public final class Acl {
         throw new ConfigException("Error in user declaration: missing username");
       }
       try {
-        setUser(line.get(0), line.subList(1, line.size()));
+        setUser(line.get(0), line.subList(1, line.size()), true);
       } catch (AclException e) {
         throw new ConfigException("Error in user declaration '" + line.get(0) + "': " + e.getMessage());
       }
@@ -61,7 +61,7 @@ public final class Acl {
             + " errors and security holes, please define either an ACL file or declare users directly"
             + " in your redis.conf, but not both.");
       }
-      String errors = load();
+      String errors = load(true);
       if (errors != null) {
         throw new ConfigException(errors);
       }
@@ -259,7 +259,19 @@ public final class Acl {
    * ACL SETUSER: creates the user if needed and applies the rules all or nothing; the
    * exception's message is Redis' reply text without the "ERR ".
    */
-  public synchronized AclUser setUser(String name, List<String> ops) throws AclException {
+  public AclUser setUser(String name, List<String> ops) throws AclException {
+    return setUser(name, ops, false);
+  }
+
+  /**
+   * Start-up errors are logged: a failing password rule is shown as {@code (redacted)} there,
+   * while replies echo it as Redis does.
+   */
+  private static String shown(String op, boolean forLog) {
+    return forLog && !op.isEmpty() && "<>#!".indexOf(op.charAt(0)) >= 0 ? "(redacted)" : op;
+  }
+
+  private synchronized AclUser setUser(String name, List<String> ops, boolean forLog) throws AclException {
     if (!validName(name)) {
       throw new AclException("Usernames can't contain spaces or null characters");
     }
@@ -272,7 +284,7 @@ public final class Acl {
       try {
         rules.apply(op, index);
       } catch (AclException e) {
-        throw new AclException("Error in ACL SETUSER modifier '" + op + "': " + e.getMessage());
+        throw new AclException("Error in ACL SETUSER modifier '" + shown(op, forLog) + "': " + e.getMessage());
       }
     }
     user.publish(rules);
@@ -353,7 +365,11 @@ public final class Acl {
    * text, or null on success. Users other than default are new objects, so connections
    * authenticated as the old ones can be told apart (and closed, as Redis does).
    */
-  public synchronized String load() {
+  public String load() {
+    return load(false);
+  }
+
+  private synchronized String load(boolean forLog) {
     Path file = aclFile();
     List<String> lines;
     try {
@@ -391,7 +407,7 @@ public final class Acl {
           try {
             rules.apply(op, index);
           } catch (AclException e) {
-            throw new AclException("Error in applying operation '" + op + "': " + e.getMessage());
+            throw new AclException("Error in applying operation '" + shown(op, forLog) + "': " + e.getMessage());
           }
         }
         user.publish(rules);

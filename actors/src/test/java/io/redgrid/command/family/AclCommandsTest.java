@@ -438,6 +438,14 @@ class AclCommandsTest {
   }
 
   @Test
+  void startupErrorsDoNotShowPasswords() throws Exception {
+    h.config.load("user alice on <secretpw", "test");
+    IllegalStateException error = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, h::acl);
+    assertEquals("Error in user declaration 'alice': Error in ACL SETUSER modifier '(redacted)': The password you"
+        + " are trying to remove from the user does not exist", error.getCause().getMessage());
+  }
+
+  @Test
   void userLinesOfTheConfigFile() throws Exception {
     h.config.load("user alice on >pw ~* +@all\nrequirepass s3", "test");
     assertEquals(List.of(List.of("alice", "on", ">pw", "~*", "+@all")), h.config.userLines());
