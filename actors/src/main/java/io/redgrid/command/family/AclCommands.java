@@ -248,7 +248,8 @@ public final class AclCommands implements CommandFamily {
     }
     byte[][] argv = java.util.Arrays.copyOfRange(call.argv(), 3, call.argc());
     CommandSpec top = acl.index().table().lookup(argv[0]);
-    if (top == null) {
+    if (top == null || (!top.subcommands().isEmpty() && argv.length > 1 && top.subcommand(argv[1]) == null
+        && top.handler() == null)) {
       throw new CommandError("ERR Command '" + call.text(3) + "' not found");
     }
     CommandSpec spec = acl.index().table().resolve(argv);

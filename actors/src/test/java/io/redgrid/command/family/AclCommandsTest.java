@@ -291,6 +291,11 @@ class AclCommandsTest {
     assertEquals("(error) ERR User 'nosuch' not found", h.cli("ACL", "DRYRUN", "nosuch", "get", "k"));
     assertEquals("(error) ERR Command 'nosuch' not found", h.cli("ACL", "DRYRUN", "alice", "nosuch", "k"));
     assertEquals("(error) ERR wrong number of arguments for 'get' command", h.cli("ACL", "DRYRUN", "alice", "get"));
+    assertEquals("(error) ERR Command 'client' not found", h.cli("ACL", "DRYRUN", "alice", "client", "nosuch"));
+    assertEquals("(error) ERR wrong number of arguments for 'client' command", h.cli("ACL", "DRYRUN", "alice", "client"));
+    assertEquals("\"This user has no permissions to run the 'client|list' command\"",
+        h.cli("ACL", "DRYRUN", "alice", "client", "list"));
+    assertEquals("OK", h.cli("ACL", "DRYRUN", "alice", "auth", "x"));
     assertEquals("\"This user has no permissions to access the 'd' channel\"",
         h.cli("ACL", "DRYRUN", "alice", "publish", "d", "x"));
     assertEquals("OK", h.cli("ACL", "DRYRUN", "alice", "hset", "h1", "a", "b"));
