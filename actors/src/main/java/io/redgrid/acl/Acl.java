@@ -79,7 +79,7 @@ public final class Acl {
     return user;
   }
 
-  private void applyOrFail(AclUser user, List<String> ops) {
+  private synchronized void applyOrFail(AclUser user, List<String> ops) {
     try {
       AclUser.Rules rules = user.rules().copy();
       for (String op : ops) {
@@ -110,7 +110,7 @@ public final class Acl {
 
   public int logMaxLength() {
     String value = config.get("acllog-max-len");
-    return value == null ? 128 : Integer.parseInt(value);
+    return value == null ? 128 : (int) Math.min(Integer.MAX_VALUE, Long.parseLong(value));
   }
 
   public AclUser user(String name) {

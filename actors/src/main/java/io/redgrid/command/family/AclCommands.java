@@ -190,6 +190,9 @@ public final class AclCommands implements CommandFamily {
     }
     for (ClientSession client : List.copyOf(call.server().clients())) {
       if (client.aclUser() != null && users.contains(client.aclUser())) {
+        // As Redis: back to the default user, logged out, until the close takes effect.
+        client.aclUser(call.server().acl().defaultUser());
+        client.authenticated(false);
         if (client == call.session()) {
           client.requestClose();
         } else {

@@ -327,8 +327,15 @@ class AclCommandsTest {
     assertFalse(killed[0]);
     assertEquals("(integer) 1", h.cli("ACL", "DELUSER", "kk", "nosuch"));
     assertTrue(killed[0]);
+    assertEquals("default", other.user());
+    assertFalse(other.authenticated());
     assertEquals("(integer) 0", h.cli("ACL", "DELUSER", "kk"));
     assertFalse(h.session.closeRequested());
+    // Deleting the user this connection is logged in as closes it after the reply.
+    h.cli("ACL", "SETUSER", "me", "on", "nopass", "+@all", "~*");
+    assertEquals("OK", client("AUTH", "me", "x"));
+    assertEquals("(integer) 1", client("ACL", "DELUSER", "me"));
+    assertTrue(h.session.closeRequested());
     // CLIENT LIST shows the user of each connection.
     assertTrue(h.cli("CLIENT", "INFO").contains(" user=default "));
   }
