@@ -19,7 +19,7 @@ final class AclCategories {
 
   private static final Map<String, String> BY_GROUP = Map.ofEntries(
       Map.entry("generic", "keyspace"), Map.entry("string", "string"), Map.entry("list", "list"),
-      Map.entry("set", "set"), Map.entry("sorted_set", "sortedset"), Map.entry("hash", "hash"),
+      Map.entry("set", "set"), Map.entry("sorted_set", "sortedset"), Map.entry("sorted-set", "sortedset"), Map.entry("hash", "hash"),
       Map.entry("bitmap", "bitmap"), Map.entry("hyperloglog", "hyperloglog"), Map.entry("geo", "geo"),
       Map.entry("stream", "stream"), Map.entry("pubsub", "pubsub"), Map.entry("connection", "connection"),
       Map.entry("transactions", "transaction"), Map.entry("scripting", "scripting"));

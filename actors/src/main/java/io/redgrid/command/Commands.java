@@ -23,6 +23,7 @@ public final class Commands {
     table.register(new ExpiryCommands());
     table.register(new DatabaseCommands());
     table.register(new ConnectionCommands());
+    table.register(new io.redgrid.command.family.AclCommands());
     table.register(new HashCommands());
     table.register(new SortedSetCommands());
     table.register(new ServerCommands(table));

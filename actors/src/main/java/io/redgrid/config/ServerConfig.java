@@ -51,7 +51,12 @@ public final class ServerConfig {
         Directive.integer("auto-aof-rewrite-percentage", 100, 0, Integer.MAX_VALUE, true),
         Directive.memory("auto-aof-rewrite-min-size", 64L * 1024 * 1024, 0, Long.MAX_VALUE, true),
         new Directive("notify-keyspace-events", "", true,
-            value -> KeyspaceEvents.format(KeyspaceEvents.parse(value))))) {
+            value -> KeyspaceEvents.format(KeyspaceEvents.parse(value))),
+        // acl
+        Directive.text("requirepass", "", true),
+        Directive.text("aclfile", "", false),
+        Directive.integer("acllog-max-len", 128, 0, Long.MAX_VALUE, true),
+        Directive.oneOf("acl-pubsub-default", "resetchannels", true, List.of("allchannels", "resetchannels")))) {
       DIRECTIVES.put(d.name(), d);
     }
   }
@@ -64,6 +69,7 @@ public final class ServerConfig {
   private final Map<String, String> given = new ConcurrentHashMap<>();
   private final List<Consumer<Map<String, String>>> listeners = new CopyOnWriteArrayList<>();
   private final Path configFile;
+  private final List<List<String>> userLines = new CopyOnWriteArrayList<>();
 
   private ServerConfig(Path configFile) {
     this.configFile = configFile;
@@ -132,6 +138,10 @@ public final class ServerConfig {
         throw new ConfigException(error(source, n, line, "Unbalanced quotes in configuration line"));
       }
       String name = words.get(0).toLowerCase(Locale.ROOT);
+      if (name.equals("user")) { // acl: one line per user, applied by io.redgrid.acl.Acl
+        userLines.add(List.copyOf(words.subList(1, words.size())));
+        continue;
+      }
       Directive directive = DIRECTIVES.get(name);
       if (directive == null) {
         throw new ConfigException(error(source, n, line, REDIS_DIRECTIVES.contains(name)
@@ -326,5 +336,10 @@ public final class ServerConfig {
     } catch (IOException e) {
       return Set.of();
     }
+  }
+
+  /** The {@code user} lines of the config file and arguments (ACL rules), each as its words. */
+  public List<List<String>> userLines() {
+    return userLines;
   }
 }

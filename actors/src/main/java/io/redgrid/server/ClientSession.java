@@ -164,4 +164,31 @@ public final class ClientSession {
     protocol = 2;
     name = null;
   }
+
+  private volatile io.redgrid.acl.AclUser aclUser;
+  private volatile boolean authenticated = true;
+
+  /** The ACL user this client runs as (null: the default user, before the node attached one). */
+  public io.redgrid.acl.AclUser aclUser() {
+    return aclUser;
+  }
+
+  public void aclUser(io.redgrid.acl.AclUser user) {
+    this.aclUser = user;
+  }
+
+  /** The ACL user's name, as CLIENT LIST's user= field and CLIENT KILL USER use it. */
+  public String user() {
+    io.redgrid.acl.AclUser user = aclUser;
+    return user == null ? "default" : user.name();
+  }
+
+  /** Whether the client has logged in (or needed not to); Redis' c->authenticated. */
+  public boolean authenticated() {
+    return authenticated;
+  }
+
+  public void authenticated(boolean authenticated) {
+    this.authenticated = authenticated;
+  }
 }

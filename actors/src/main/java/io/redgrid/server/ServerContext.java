@@ -63,4 +63,9 @@ public interface ServerContext {
   default boolean loading() {
     return false;
   }
+
+  /** The node's ACL users and checks (AUTH, ACL); null where there are none. */
+  default io.redgrid.acl.Acl acl() {
+    return null;
+  }
 }

@@ -139,7 +139,26 @@ public final class CommandHarness {
     public void shutdown(boolean save) {
       shutdownRequested = true;
     }
+
+    @Override
+    public io.redgrid.acl.Acl acl() {
+      return CommandHarness.this.acl();
+    }
   };
+
+  private io.redgrid.acl.Acl acl;
+
+  /** The ACL users of this harness' server, created on first use (after CONFIG SET / user lines). */
+  public io.redgrid.acl.Acl acl() {
+    if (acl == null) {
+      try {
+        acl = new io.redgrid.acl.Acl(config, table);
+      } catch (io.redgrid.config.ConfigException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return acl;
+  }
 
   /** Runs one command with text arguments and returns its reply. */
   public Reply run(String... args) {

@@ -202,6 +202,9 @@ final class Connection {
         reply(Reply.error(e.getMessage()));
         continue;
       }
+      if (deniedByAcl(spec, argv)) {
+        continue;
+      }
       if (session.protocol() == 2 && session.subscriptions().active()
           && !ALLOWED_WHILE_SUBSCRIBED.contains(spec.fullName())) {
         reply(Reply.error("ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / "
@@ -269,6 +272,9 @@ final class Connection {
       }
       if (spec.route() != Route.KEYS || singleShard(argv, spec.keys().positions(argv)) != shard) {
         break;
+      }
+      if (!node.acl().permitsAll(session)) {
+        break; // drain() checks each command of a restricted client
       }
       pending.poll();
       session.commandStarted(spec.fullName(), System.currentTimeMillis());
@@ -352,5 +358,24 @@ final class Connection {
     synchronized (outputLock) {
       writer.write(reply, session.protocol());
     }
+  }
+
+  /**
+   * AUTH (-NOAUTH) and ACL (-NOPERM) before a command runs, as Redis' processCommand; true if
+   * the command was refused (and its error replied). One field test for unrestricted clients.
+   */
+  private boolean deniedByAcl(CommandSpec spec, byte[][] argv) {
+    if (node.acl().permitsAll(session)) {
+      return false;
+    }
+    String error = node.acl().check(session, spec, argv, node.clock().millis(), () -> {
+      session.commandStarted(spec.fullName(), System.currentTimeMillis());
+      return io.redgrid.command.family.ConnectionCommands.clientInfo(table.prepare(spec, argv, context()));
+    });
+    if (error == null) {
+      return false;
+    }
+    reply(Reply.error(error));
+    return true;
   }
 }

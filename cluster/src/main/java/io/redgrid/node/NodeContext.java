@@ -57,6 +57,7 @@ final class NodeContext implements ServerContext {
     this.clock = clock;
     this.stats = stats;
     this.shutdown = shutdown;
+    this.acl = newAcl(config, table);
     readOutputLimits();
     config.onChange(changes -> {
       if (changes.containsKey("client-output-buffer-limit")) {
@@ -68,6 +69,7 @@ final class NodeContext implements ServerContext {
   ClientSession connect(String address, String localAddress) {
     ClientSession session = new ClientSession(clientIds.incrementAndGet(), address, localAddress,
         System.currentTimeMillis());
+    acl.connected(session);
     clients.put(session.id(), session);
     stats.connectionsReceived.increment();
     return session;
@@ -210,5 +212,21 @@ final class NodeContext implements ServerContext {
 
   Clock clock() {
     return clock;
+  }
+
+  private final io.redgrid.acl.Acl acl;
+
+  /** The ACL users; a bad user line or aclfile stops start-up like a bad directive. */
+  private static io.redgrid.acl.Acl newAcl(ServerConfig config, CommandTable table) {
+    try {
+      return new io.redgrid.acl.Acl(config, table);
+    } catch (io.redgrid.config.ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public io.redgrid.acl.Acl acl() {
+    return acl;
   }
 }

@@ -11,6 +11,7 @@ import static io.redgrid.command.Flag.NOSCRIPT;
 import static io.redgrid.command.Flag.NO_AUTH;
 import static io.redgrid.command.Flag.STALE;
 
+import io.redgrid.acl.Acl;
 import io.redgrid.blocking.BlockedClients;
 import io.redgrid.command.Call;
 import io.redgrid.command.CommandError;
@@ -34,6 +35,11 @@ public final class ConnectionCommands implements CommandFamily {
   private static final String WRONGPASS =
       "WRONGPASS invalid username-password pair or user is disabled.";
   private static final String NO_SUCH_CLIENT = "ERR No such client";
+  private static final String AUTH_WITHOUT_PASSWORD = "ERR AUTH <password> called without any password"
+      + " configured for the default user. Are you sure your configuration is correct?";
+  private static final String HELLO_NOAUTH = "NOAUTH HELLO must be called with the client already"
+      + " authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate"
+      + " the client and select the RESP protocol version at the same time";
 
   private static final List<String> CLIENT_HELP = List.of(
       "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -97,6 +103,10 @@ public final class ConnectionCommands implements CommandFamily {
         command("reset").arity(exactly(1))
             .flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY).group("connection")
             .summary("Resets the connection.").since("6.2.0").complexity("O(1)").runs(this::reset),
+        command("auth").arity(atLeast(2))
+            .flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY).group("connection")
+            .summary("Authenticates the connection.").complexity("O(N) where N is the number of passwords defined for the user")
+            .runs(this::auth),
         command("hello").arity(atLeast(1))
             .flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY).group("connection")
             .summary("Handshakes with the Redis server.").since("6.0.0").complexity("O(1)")
@@ -191,7 +201,39 @@ public final class ConnectionCommands implements CommandFamily {
       call.server().tracking().disable(call.session().id());
     }
     call.session().reset();
+    if (call.server() != null && call.server().acl() != null) {
+      call.server().acl().connected(call.session());
+    }
     return RESET;
+  }
+
+  /** AUTH [username] password */
+  private Reply auth(Call call) {
+    if (call.argc() > 3) {
+      throw new CommandError(Errors.SYNTAX);
+    }
+    Acl acl = call.server() == null ? null : call.server().acl();
+    if (acl == null) {
+      throw new CommandError(AUTH_WITHOUT_PASSWORD);
+    }
+    String username = "default";
+    if (call.argc() == 2) {
+      if (!acl.authRequiredByPassword()) {
+        throw new CommandError(AUTH_WITHOUT_PASSWORD);
+      }
+    } else {
+      username = new String(call.arg(1), StandardCharsets.UTF_8);
+    }
+    if (!acl.authenticate(call.session(), username, call.arg(call.argc() - 1), "auth", call.now(),
+        () -> clientInfo(call))) {
+      throw new CommandError(WRONGPASS);
+    }
+    return Reply.OK;
+  }
+
+  /** The calling client's CLIENT LIST line, for ACL LOG entries. */
+  public static String clientInfo(Call call) {
+    return describe(call.session(), call);
   }
 
   /** HELLO [protover [AUTH username password] [SETNAME clientname]] */
@@ -206,11 +248,13 @@ public final class ConnectionCommands implements CommandFamily {
       }
     }
     byte[] user = null;
+    int authAt = 0;
     byte[] name = null;
     for (int i = next; i < call.argc(); i++) {
       int more = call.argc() - 1 - i;
       if (call.is(i, "AUTH") && more >= 2) {
         user = call.arg(i + 1);
+        authAt = i;
         i += 2;
       } else if (call.is(i, "SETNAME") && more >= 1) {
         name = call.arg(++i);
@@ -218,9 +262,20 @@ public final class ConnectionCommands implements CommandFamily {
         throw new CommandError("ERR Syntax error in HELLO option '" + call.text(i) + "'");
       }
     }
-    // Without ACLs there is only the password-less default user, which any password opens.
-    if (user != null && !"default".equals(new String(user, StandardCharsets.UTF_8))) {
-      throw new CommandError(WRONGPASS);
+    Acl acl = call.server() == null ? null : call.server().acl();
+    if (acl == null) {
+      // Without ACLs there is only the password-less default user, which any password opens.
+      if (user != null && !"default".equals(new String(user, StandardCharsets.UTF_8))) {
+        throw new CommandError(WRONGPASS);
+      }
+    } else {
+      if (user != null && !acl.authenticate(session, new String(user, StandardCharsets.UTF_8),
+          call.arg(authAt + 2), "hello", call.now(), () -> clientInfo(call))) {
+        throw new CommandError(WRONGPASS);
+      }
+      if (!session.authenticated()) {
+        throw new CommandError(HELLO_NOAUTH);
+      }
     }
     if (name != null) {
       checkName(name, BAD_NAME);
@@ -360,7 +415,7 @@ public final class ConnectionCommands implements CommandFamily {
         + " multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0"
         + " tot-mem=" + (1024 + argvMem)
         + " events=r cmd=" + client.lastCommand()
-        + " user=default redir=" + ClientTracking.redirect(call, client) + " resp=" + client.protocol()
+        + " user=" + client.user() + " redir=" + ClientTracking.redirect(call, client) + " resp=" + client.protocol()
         + " lib-name=" + client.libraryName()
         + " lib-ver=" + client.libraryVersion();
   }

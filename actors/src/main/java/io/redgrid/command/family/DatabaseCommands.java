@@ -32,13 +32,13 @@ public final class DatabaseCommands implements CommandFamily {
   @Override
   public List<CommandSpec> commands() {
     return List.of(
-        command("dbsize").arity(exactly(1)).flags(READONLY, FAST).allShards().group("server").since("1.0.0")
+        command("dbsize").arity(exactly(1)).flags(READONLY, FAST).allShards().group("server").since("1.0.0").acl("keyspace")
             .summary("Return the number of keys in the selected database").runs(this::dbsize),
-        command("flushdb").arity(atLeast(1)).flags(WRITE).allShards().group("server").since("1.0.0")
+        command("flushdb").arity(atLeast(1)).flags(WRITE).allShards().group("server").since("1.0.0").acl("keyspace", "dangerous")
             .summary("Remove all keys from the current database").runs(this::flushdb),
-        command("flushall").arity(atLeast(1)).flags(WRITE).allShards().group("server").since("1.0.0")
+        command("flushall").arity(atLeast(1)).flags(WRITE).allShards().group("server").since("1.0.0").acl("keyspace", "dangerous")
             .summary("Remove all keys from all databases").runs(this::flushall),
-        command("swapdb").arity(exactly(3)).flags(WRITE, FAST).allShards().group("server").since("4.0.0")
+        command("swapdb").arity(exactly(3)).flags(WRITE, FAST).allShards().group("server").since("4.0.0").acl("keyspace", "dangerous")
             .summary("Swaps two Redis databases").runs(this::swapdb));
   }
 

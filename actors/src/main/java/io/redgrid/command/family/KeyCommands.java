@@ -72,7 +72,7 @@ public final class KeyCommands implements CommandFamily {
             .summary("Determines whether one or more keys exist.").runs(this::exists),
         command("type").arity(exactly(2)).flags(READONLY, FAST).keys(single(1))
             .summary("Determines the type of value stored at a key.").runs(this::type),
-        command("keys").arity(exactly(2)).flags(READONLY).allShards()
+        command("keys").arity(exactly(2)).flags(READONLY).allShards().acl("dangerous")
             .summary("Returns all key names that match a pattern.").runs(this::keys),
         command("scan").arity(atLeast(2)).flags(READONLY).allShards().since("2.8.0")
             .summary("Iterates over the key names in the database.").runs(this::scan),
