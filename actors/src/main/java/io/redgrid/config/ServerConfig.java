@@ -51,7 +51,12 @@ public final class ServerConfig {
         Directive.integer("auto-aof-rewrite-percentage", 100, 0, Integer.MAX_VALUE, true),
         Directive.memory("auto-aof-rewrite-min-size", 64L * 1024 * 1024, 0, Long.MAX_VALUE, true),
         new Directive("notify-keyspace-events", "", true,
-            value -> KeyspaceEvents.format(KeyspaceEvents.parse(value))))) {
+            value -> KeyspaceEvents.format(KeyspaceEvents.parse(value))),
+        // netadmin
+        Directive.bool("protected-mode", true, true),
+        Directive.integer("maxclients", 10000, 1, 4294967295L, true),
+        Directive.integer("timeout", 0, 0, Integer.MAX_VALUE, true),
+        Directive.integer("tcp-keepalive", 300, 0, Integer.MAX_VALUE, true))) {
       DIRECTIVES.put(d.name(), d);
     }
   }

@@ -63,4 +63,16 @@ public interface ServerContext {
   default boolean loading() {
     return false;
   }
+
+  // netadmin
+
+  /** CLIENT PAUSE state of the node; null where clients are never paused. */
+  default ClientPause clientPause() {
+    return null;
+  }
+
+  /** Clients in MONITOR mode; null where there is no monitoring. */
+  default Monitors monitors() {
+    return null;
+  }
 }
