@@ -82,6 +82,11 @@ public final class ClientPause {
     }
   }
 
+  /** Epoch milliseconds of this pause's clock: what CLIENT PAUSE adds its timeout to. */
+  public long now() {
+    return clock.getAsLong();
+  }
+
   /** The mode in force now (NONE once the end has passed). */
   public Mode mode() {
     Mode current = mode;

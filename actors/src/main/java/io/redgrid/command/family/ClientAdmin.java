@@ -64,11 +64,11 @@ final class ClientAdmin {
     if (timeout < 0) {
       throw new CommandError("ERR timeout is negative");
     }
-    long now = System.currentTimeMillis();
+    ClientPause pause = call.server().clientPause();
+    long now = pause != null ? pause.now() : System.currentTimeMillis();
     if (timeout > 0 && timeout > Long.MAX_VALUE - now) {
       throw new CommandError("ERR timeout is out of range");
     }
-    ClientPause pause = call.server().clientPause();
     if (pause != null) {
       pause.pause(timeout > 0 ? now + timeout : 0, mode);
     }

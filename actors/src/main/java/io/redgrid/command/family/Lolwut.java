@@ -61,14 +61,15 @@ final class Lolwut {
 
     /** A square of side {@code size} centred on x,y, turned by {@code angle} radians. */
     void square(int x, int y, float size, float angle, int color) {
-      float radius = Math.round(size / 1.4142135623f);
+      // Float where Redis' C uses float, and C's round (half away from zero), for the same dots.
+      float radius = (float) cRound((float) (size / 1.4142135623));
       int[] px = new int[4];
       int[] py = new int[4];
-      double k = Math.PI / 4 + angle;
+      float k = (float) (Math.PI / 4 + angle);
       for (int j = 0; j < 4; j++) {
-        px[j] = (int) Math.round(Math.sin(k) * radius + x);
-        py[j] = (int) Math.round(Math.cos(k) * radius + y);
-        k += Math.PI / 2;
+        px[j] = (int) cRound(Math.sin(k) * radius + x);
+        py[j] = (int) cRound(Math.cos(k) * radius + y);
+        k = (float) (k + Math.PI / 2);
       }
       for (int j = 0; j < 4; j++) {
         line(px[j], py[j], px[(j + 1) % 4], py[(j + 1) % 4], color);
@@ -106,8 +107,8 @@ final class Lolwut {
             r3 = -r3;
           }
           angle = r1;
-          sx += (int) (r2 * side / 3);
-          sy += (int) (r3 * side / 3);
+          sx += r2 * side / 3;
+          sy += r3 * side / 3;
         }
         canvas.square(sx, sy, side, angle, 1);
       }
@@ -221,6 +222,10 @@ final class Lolwut {
   /** Redis 7.0 for versions without art: just the version line. */
   static String plain() {
     return "Redis ver. " + Version.REDIS_VERSION + "\n";
+  }
+
+  private static double cRound(double value) {
+    return Math.signum(value) * Math.floor(Math.abs(value) + 0.5);
   }
 
   private static long clamp(long value, long min, long max) {
