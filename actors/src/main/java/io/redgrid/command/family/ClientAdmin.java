@@ -47,6 +47,13 @@ final class ClientAdmin {
             .complexity("O(1)").runs(ClientAdmin::reply));
   }
 
+  /** {@code existing} CLIENT subcommands followed by this class's. */
+  static CommandSpec[] after(CommandSpec... existing) {
+    java.util.List<CommandSpec> all = new java.util.ArrayList<>(List.of(existing));
+    all.addAll(subcommands());
+    return all.toArray(new CommandSpec[0]);
+  }
+
   /** CLIENT PAUSE timeout [WRITE|ALL]: the mode is checked first, as Redis does. */
   private static Reply pause(Call call) {
     if (call.argc() > 4) {

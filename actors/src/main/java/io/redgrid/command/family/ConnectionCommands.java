@@ -116,8 +116,7 @@ public final class ConnectionCommands implements CommandFamily {
         command("client").arity(atLeast(2)).group("connection")
             .summary("A container for client connection commands.").since("2.4.0")
             .complexity("Depends on subcommand.")
-            .withSubcommands(ClientAdmin.subcommands().toArray(new CommandSpec[0]))
-            .subcommands(
+            .subcommands(ClientAdmin.after(
                 command("id").arity(exactly(2)).flags(NOSCRIPT, LOADING, STALE)
                     .summary("Returns the unique client ID of the connection.").since("5.0.0")
                     .complexity("O(1)").runs(call -> Reply.integer(call.session().id())),
@@ -161,7 +160,7 @@ public final class ConnectionCommands implements CommandFamily {
                     .since("6.2.0").complexity("O(1)").runs(ClientTracking::trackingInfo),
                 command("help").arity(exactly(2)).flags(LOADING, STALE)
                     .summary("Returns helpful text about the different subcommands.").since("5.0.0")
-                    .complexity("O(1)").runs(call -> help(CLIENT_HELP))));
+                    .complexity("O(1)").runs(call -> help(CLIENT_HELP)))));
   }
 
   /** PING [message] */
