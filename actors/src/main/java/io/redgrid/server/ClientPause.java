@@ -52,10 +52,14 @@ public final class ClientPause {
       this.mode = mode;
     }
     stats.expiryPaused = true;
+    schedule();
+  }
+
+  /** Checks again just after the end: Redis lifts the pause once its end is in the past. */
+  private void schedule() {
     long delay = end - clock.getAsLong();
-    // Redis lifts the pause once its end is in the past: one millisecond after it.
     CompletableFuture.delayedExecutor(Math.max(0, delay) + 1, TimeUnit.MILLISECONDS, executor)
-        .execute(this::endIfDue);
+        .execute(this::onTimer);
   }
 
   /** CLIENT UNPAUSE: held clients go on at once. */
@@ -72,13 +76,28 @@ public final class ClientPause {
     waiting.complete(null); // outside the lock: held connections resume on this thread's call
   }
 
-  private void endIfDue() {
-    boolean due;
+  /** Ends the pause if its end has passed; true while a pause is still in force. */
+  private boolean endIfDue() {
     synchronized (this) {
-      due = mode != Mode.NONE && end < clock.getAsLong();
+      if (mode == Mode.NONE) {
+        return false;
+      }
+      if (end >= clock.getAsLong()) {
+        return true;
+      }
     }
-    if (due) {
-      unpause();
+    unpause();
+    return false;
+  }
+
+  /** The timer: a timer that fired early (or a clock behind) checks again, held clients must not wait forever. */
+  private void onTimer() {
+    if (endIfDue()) {
+      synchronized (this) {
+        if (mode != Mode.NONE) {
+          schedule();
+        }
+      }
     }
   }
 
