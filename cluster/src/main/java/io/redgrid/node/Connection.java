@@ -227,13 +227,16 @@ final class Connection {
         }
         return held;
       }
-      feedMonitors(spec, argv);
+      if (spec.route() != Route.CONNECTION) {
+        feedMonitors(spec, argv);
+      }
       session.commandStarted(spec.fullName(), System.currentTimeMillis());
       node.stats().commandsProcessed.increment();
       switch (spec.route()) {
         case CONNECTION -> {
           Call call = table.prepare(spec, argv, context());
           Reply result = table.run(call);
+          feedMonitors(spec, argv); // after it ran, as Redis: SELECT shows the new db
           if (call.laterReply() != null) {
             return call.laterReply().thenComposeAsync(this::replyAndContinue, executor);
           }
