@@ -277,6 +277,23 @@ class NetAdminEndToEndTest {
     }
   }
 
+  @Test
+  void lettuceOverResp3SeesRoleAndPause() throws Exception {
+    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(
+        io.lettuce.core.RedisURI.create("127.0.0.1", fixture.port()));
+    try (var first = client.connect(); var second = client.connect()) {
+      var admin = first.sync();
+      assertEquals(List.of("master", 0L, List.of()), admin.role());
+      assertTrue(admin.clientList().contains(" resp=3 "), "Lettuce speaks RESP3");
+      long start = System.nanoTime();
+      assertEquals("OK", admin.clientPause(300));
+      assertEquals("OK", second.sync().set("lettuce:paused", "x"));
+      assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(250));
+    } finally {
+      client.shutdown();
+    }
+  }
+
   // ---- MONITOR ------------------------------------------------------------------------------
 
   @Test
