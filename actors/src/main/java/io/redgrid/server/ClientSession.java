@@ -249,6 +249,22 @@ public final class ClientSession {
     return outputBytes.getAsLong();
   }
 
+  private volatile boolean busy;
+
+  /**
+   * The connection is reading and running a chunk of commands (true), or has written their
+   * replies (false): like Redis' lastinteraction, both count as interaction for {@code timeout},
+   * and a client whose command is still running is never idle.
+   */
+  public void busy(boolean busy, long now) {
+    this.busy = busy;
+    this.lastInteraction = now;
+  }
+
+  public boolean busy() {
+    return busy;
+  }
+
   /** RESET: Redis 7.0's clearClientConnectionState ends these modes (NO-EVICT stays). */
   private void resetModes() {
     noTouch = false;

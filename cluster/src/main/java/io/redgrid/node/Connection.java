@@ -168,6 +168,7 @@ final class Connection {
    */
   CompletionStage<Done> process(ByteString chunk) {
     node.stats().netInputBytes.add(chunk.size());
+    session.busy(true, System.currentTimeMillis());
     ProtocolException protocolError = null;
     try {
       for (ByteBuffer buffer : chunk.getByteBuffers()) {
@@ -189,7 +190,7 @@ final class Connection {
         flush(written, failure != null || session.closeRequested());
       }
       return written;
-    });
+    }).whenComplete((done, error) -> session.busy(false, System.currentTimeMillis()));
   }
 
   /** Runs pending commands until none is left or the client asked to close. */

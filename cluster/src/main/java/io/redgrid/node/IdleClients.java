@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code timeout} directive, as Redis' clientsCronHandleTimeout: a client idle for more than
- * that many seconds is closed, unless it is subscribed, monitoring, blocked or held by a pause.
+ * that many seconds is closed, unless it is subscribed, monitoring, blocked, held by a pause or
+ * running a command (Redis, single-threaded, never looks while one runs).
  */
 final class IdleClients {
   private static final Logger log = LoggerFactory.getLogger(IdleClients.class);
@@ -22,7 +23,7 @@ final class IdleClients {
     }
     int closed = 0;
     for (ClientSession client : clients) {
-      if (client.subscriptions().active() || client.monitor() || client.postponed()
+      if (client.closeRequested() || client.busy() || client.subscriptions().active() || client.monitor() || client.postponed()
           || (blocked != null && blocked.isBlocked(client.id()))) {
         continue;
       }

@@ -105,11 +105,19 @@ class AdmissionTest {
     ClientSession subscriber = new ClientSession(5, "a:5", "b:1", 0);
     new io.redgrid.pubsub.PubSubRegistry().subscribe(subscriber, io.redgrid.pubsub.Subscriptions.Kind.CHANNEL,
         "ch".getBytes());
-    List<ClientSession> clients = List.of(idle, recent, monitor, held, subscriber);
+    ClientSession running = new ClientSession(6, "a:6", "b:1", 0);
+    running.busy(true, 0); // e.g. DEBUG SLEEP longer than the timeout
+    ClientSession done = new ClientSession(7, "a:7", "b:1", 0);
+    done.busy(true, 0);
+    done.busy(false, 9_000); // its reply was written a second ago
+    List<ClientSession> clients = List.of(idle, recent, monitor, held, subscriber, running, done);
     assertEquals(0, IdleClients.close(clients, null, 0, 10_000), "timeout 0: never");
     assertEquals(1, IdleClients.close(clients, (BlockedClients) null, 5, 10_000));
     assertTrue(idle.closeRequested());
     assertFalse(recent.closeRequested() || monitor.closeRequested() || held.closeRequested()
-        || subscriber.closeRequested());
+        || subscriber.closeRequested() || running.closeRequested() || done.closeRequested());
+    running.busy(false, 1_000);
+    assertEquals(1, IdleClients.close(clients, null, 5, 10_000));
+    assertTrue(running.closeRequested());
   }
 }
