@@ -252,6 +252,11 @@ class NetAdminEndToEndTest {
       raw.send("CLIENT REPLY OFF\r\nSET reply:a 2\r\nGET nosuch x\r\nCLIENT REPLY ON\r\nGET reply:a\r\n");
       assertEquals("+OK\r\n$1\r\n2\r\n", raw.read(12));
     }
+    try (Raw raw = new Raw("127.0.0.1", fixture.port())) {
+      // As 7.0.15: subscribe confirmations are pushes, which REPLY OFF does not silence.
+      raw.send("CLIENT REPLY OFF\r\nSUBSCRIBE reply:ch\r\n");
+      assertEquals("*3\r\n$9\r\nsubscribe\r\n$8\r\nreply:ch\r\n:1\r\n", raw.read(37));
+    }
   }
 
   @Test
