@@ -244,6 +244,21 @@ public final class Node implements AutoCloseable {
   private static List<Tcp.ServerBinding> bindAll(ActorSystem<Void> system, NodeContext context, ServerConfig config) {
     Admission admission = new Admission(config);
     KeepAlive keepAlive = new KeepAlive(config);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return bindEach(system, context, config, admission, keepAlive);
+      } catch (IllegalStateException e) {
+        // With port 0 the first address picks a free port that another address may not have
+        // free: pick again (Redis has no port 0 across several addresses).
+        if (config.port() != 0 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static List<Tcp.ServerBinding> bindEach(ActorSystem<Void> system, NodeContext context,
+      ServerConfig config, Admission admission, KeepAlive keepAlive) {
     List<Tcp.ServerBinding> bindings = new ArrayList<>();
     int port = config.port();
     for (BindAddresses.Address address : BindAddresses.parse(config.bind()).addresses()) {
@@ -257,7 +272,9 @@ public final class Node implements AutoCloseable {
               address.host(), port);
           continue;
         }
-        bindings.forEach(Tcp.ServerBinding::unbind);
+        for (Tcp.ServerBinding bound : bindings) {
+          bound.unbind().toCompletableFuture().join();
+        }
         throw e;
       }
     }
