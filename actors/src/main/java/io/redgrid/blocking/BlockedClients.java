@@ -240,4 +240,11 @@ public final class BlockedClients {
     blocked = byClient.size();
     executor.execute(() -> waiter.reply.complete(reply));
   }
+
+  /** Whether the client waits in a blocking command (CLIENT LIST flag b; not closed by timeout). */
+  public boolean isBlocked(long clientId) {
+    synchronized (lock) {
+      return byClient.containsKey(clientId);
+    }
+  }
 }

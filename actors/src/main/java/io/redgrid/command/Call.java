@@ -42,6 +42,8 @@ public final class Call {
   private final KeyspaceEvents events;
   private final Tracking tracking;
   private final long client;
+  /** CLIENT NO-TOUCH: reads leave LRU/LFU data alone, except TOUCH's (Redis 7.2). */
+  private final boolean noTouch;
   private CompletionStage<?> deferral;
   private CompletionStage<Reply> laterReply;
   private BlockRequest blockRequest;
@@ -63,6 +65,7 @@ public final class Call {
     this.events = context.events;
     this.tracking = context.tracking;
     this.client = context.client;
+    this.noTouch = context.noTouch && !"touch".equals(spec.fullName());
   }
 
   /** Where a call runs: built once per batch by the shard, the coordinator or the connection. */
@@ -81,6 +84,13 @@ public final class Call {
     boolean retry;
     KeyspaceEvents events = KeyspaceEvents.NONE;
     Tracking tracking;
+    boolean noTouch;
+
+    /** CLIENT NO-TOUCH of the client running the call. */
+    public Context noTouch(boolean noTouch) {
+      this.noTouch = noTouch;
+      return this;
+    }
 
     /** Where reads are remembered and writes invalidate (CLIENT TRACKING); null: no tracking. */
     public Context tracking(Tracking tracking) {
@@ -363,6 +373,9 @@ public final class Call {
       return null;
     }
     if (entry.isExpired(now) && !replaying) {
+      if (stats.expiryPaused) {
+        return null; // CLIENT PAUSE: expired for the reader, deleted once the pause ends
+      }
       database.remove(key);
       stats.expiredKeys.increment();
       effects.add(keyspace.shardId(), index, new byte[][] {DEL, key});
@@ -383,7 +396,9 @@ public final class Call {
       notify(db, KeyspaceEvents.KEY_MISS, "keymiss", key);
     } else {
       stats.keyspaceHits.increment();
-      entry.touch(now);
+      if (!noTouch) {
+        entry.touch(now);
+      }
     }
     return entry;
   }

@@ -32,6 +32,7 @@ public final class Commands {
     table.register(new io.redgrid.command.family.PubSubCommands());
     table.register(new io.redgrid.command.family.DumpCommands());
     table.register(new io.redgrid.command.family.PersistenceCommands());
+    table.register(new io.redgrid.command.family.AdminCommands());
     return table;
   }
 }

@@ -56,7 +56,12 @@ public final class ServerConfig {
         Directive.text("requirepass", "", true),
         Directive.text("aclfile", "", false),
         Directive.integer("acllog-max-len", 128, 0, Long.MAX_VALUE, true),
-        Directive.oneOf("acl-pubsub-default", "resetchannels", true, List.of("allchannels", "resetchannels")))) {
+        Directive.oneOf("acl-pubsub-default", "resetchannels", true, List.of("allchannels", "resetchannels")),
+        // netadmin
+        Directive.bool("protected-mode", true, true),
+        Directive.integer("maxclients", 10000, 1, 4294967295L, true),
+        Directive.integer("timeout", 0, 0, Integer.MAX_VALUE, true),
+        Directive.integer("tcp-keepalive", 300, 0, Integer.MAX_VALUE, true))) {
       DIRECTIVES.put(d.name(), d);
     }
   }

@@ -163,6 +163,114 @@ public final class ClientSession {
     db = 0;
     protocol = 2;
     name = null;
+    resetModes();
+  }
+
+  // ---- netadmin: CLIENT NO-EVICT / NO-TOUCH / REPLY / PAUSE, MONITOR ----------------------
+
+  private volatile boolean noEvict;
+  private volatile boolean noTouch;
+  private volatile boolean monitor;
+  private volatile boolean postponed;
+  private volatile boolean repliesOff;
+  /** CLIENT REPLY SKIP: set by the command, turned into {@code skipping} once its own reply passed. */
+  private boolean skipNext;
+  private boolean skipping;
+  private volatile java.util.function.LongSupplier outputBytes = () -> 0;
+
+  /** CLIENT NO-EVICT: the client is never evicted for memory (flag e). */
+  public boolean noEvict() {
+    return noEvict;
+  }
+
+  public void noEvict(boolean on) {
+    this.noEvict = on;
+  }
+
+  /** CLIENT NO-TOUCH: this client's reads leave the keys' LRU/LFU data alone (flag T). */
+  public boolean noTouch() {
+    return noTouch;
+  }
+
+  public void noTouch(boolean on) {
+    this.noTouch = on;
+  }
+
+  /** MONITOR: the client receives every command (flag O); it may no longer touch the keyspace. */
+  public boolean monitor() {
+    return monitor;
+  }
+
+  public void monitor(boolean on) {
+    this.monitor = on;
+  }
+
+  /** True while a CLIENT PAUSE holds this client's next command (flag b). */
+  public boolean postponed() {
+    return postponed;
+  }
+
+  public void postponed(boolean held) {
+    this.postponed = held;
+  }
+
+  /** CLIENT REPLY ON (true) or OFF (false). ON also cancels a pending SKIP. */
+  public void replies(boolean on) {
+    repliesOff = !on;
+    if (on) {
+      skipNext = false;
+    }
+  }
+
+  /** CLIENT REPLY SKIP: the next command's reply is dropped (nothing changes under OFF). */
+  public void skipNextReply() {
+    if (!repliesOff) {
+      skipNext = true;
+    }
+  }
+
+  /**
+   * Called by the connection once per command, as its reply is written: whether the client
+   * wants it (CLIENT REPLY OFF / SKIP), and the SKIP state moves on by one command.
+   */
+  public boolean takeReply() {
+    boolean wanted = !repliesOff && !skipping;
+    skipping = skipNext;
+    skipNext = false;
+    return wanted;
+  }
+
+  /** Set by the gateway: bytes queued for this client and not yet taken by the socket (omem). */
+  public void onOutputBytes(java.util.function.LongSupplier outputBytes) {
+    this.outputBytes = outputBytes;
+  }
+
+  public long outputBytes() {
+    return outputBytes.getAsLong();
+  }
+
+  private volatile boolean busy;
+
+  /**
+   * The connection is reading and running a chunk of commands (true), or has written their
+   * replies (false): like Redis' lastinteraction, both count as interaction for {@code timeout},
+   * and a client whose command is still running is never idle.
+   */
+  public void busy(boolean busy, long now) {
+    this.busy = busy;
+    this.lastInteraction = now;
+  }
+
+  public boolean busy() {
+    return busy;
+  }
+
+  /** RESET: Redis 7.0's clearClientConnectionState ends these modes (NO-EVICT stays). */
+  private void resetModes() {
+    noTouch = false;
+    monitor = false;
+    repliesOff = false;
+    skipNext = false;
   }
 
   private volatile io.redgrid.acl.AclUser aclUser;

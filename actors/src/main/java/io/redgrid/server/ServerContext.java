@@ -68,4 +68,16 @@ public interface ServerContext {
   default io.redgrid.acl.Acl acl() {
     return null;
   }
+
+  // netadmin
+
+  /** CLIENT PAUSE state of the node; null where clients are never paused. */
+  default ClientPause clientPause() {
+    return null;
+  }
+
+  /** Clients in MONITOR mode; null where there is no monitoring. */
+  default Monitors monitors() {
+    return null;
+  }
 }

@@ -59,4 +59,13 @@ public final class ServerStats {
       lastSampleCount = commandsProcessed.sum();
     }
   }
+
+  // netadmin: switches the shards read at each expiry (not counters; RESETSTAT leaves them).
+  /** DEBUG SET-ACTIVE-EXPIRE: whether the shards run their active expiry cycle. */
+  public volatile boolean activeExpire = true;
+  /**
+   * True while CLIENT PAUSE holds writes: keys do not expire, actively or lazily (a read of an
+   * expired key answers as if it were gone but leaves it), as in Redis 7.0.
+   */
+  public volatile boolean expiryPaused;
 }

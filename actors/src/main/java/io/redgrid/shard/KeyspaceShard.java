@@ -230,7 +230,8 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
       replies[r] = batch;
       for (int i = 0; i < requests.length; i++) {
         ShardMessage.Request request = requests[i];
-        callContext.db(request.db()).protocol(request.protocol()).client(request.client(), request.retry());
+        callContext.db(request.db()).protocol(request.protocol()).client(request.client(), request.retry())
+            .noTouch(request.noTouch());
         batch[i] = safely(() -> {
           Call call = runtime.table().prepare(request.spec(), request.argv(), callContext);
           Reply reply = runtime.table().run(call);
@@ -312,7 +313,7 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
     if (runtime.hz().getAsInt() != tickHz) {
       scheduleExpiry();
     }
-    if (lockedBy != 0) {
+    if (lockedBy != 0 || !runtime.stats().activeExpire || runtime.stats().expiryPaused) {
       return Effect().none();
     }
     List<ShardEvent> events = new ArrayList<>(0);

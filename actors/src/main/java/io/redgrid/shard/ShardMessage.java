@@ -14,11 +14,17 @@ import java.util.concurrent.CompletableFuture;
 public sealed interface ShardMessage {
   /**
    * One command of a batch, resolved by the gateway, with the db and protocol it runs under, the
-   * client sending it, and whether it is a blocked client's retry (which must not block again).
+   * client sending it, and whether it is a blocked client's retry (which must not block again);
+   * {@code noTouch} is the client's CLIENT NO-TOUCH.
    */
-  record Request(CommandSpec spec, byte[][] argv, int db, int protocol, long client, boolean retry) {
+  record Request(CommandSpec spec, byte[][] argv, int db, int protocol, long client, boolean retry,
+      boolean noTouch) {
     public Request(CommandSpec spec, byte[][] argv, int db, int protocol) {
       this(spec, argv, db, protocol, 0, false);
+    }
+
+    public Request(CommandSpec spec, byte[][] argv, int db, int protocol, long client, boolean retry) {
+      this(spec, argv, db, protocol, client, retry, false);
     }
   }
 

@@ -85,6 +85,7 @@ final class Connection {
   void attach(BoundedSourceQueue<Output> out) {
     this.out = out;
     session.onPush(this::push);
+    session.onOutputBytes(queuedBytes::get);
   }
 
   /** Called as an output leaves the queue for the socket. */
@@ -167,6 +168,7 @@ final class Connection {
    */
   CompletionStage<Done> process(ByteString chunk) {
     node.stats().netInputBytes.add(chunk.size());
+    session.busy(true, System.currentTimeMillis());
     ProtocolException protocolError = null;
     try {
       for (ByteBuffer buffer : chunk.getByteBuffers()) {
@@ -188,7 +190,7 @@ final class Connection {
         flush(written, failure != null || session.closeRequested());
       }
       return written;
-    });
+    }).whenComplete((done, error) -> session.busy(false, System.currentTimeMillis()));
   }
 
   /** Runs pending commands until none is left or the client asked to close. */
@@ -222,12 +224,23 @@ final class Connection {
           continue;
         }
       }
+      CompletionStage<Void> held = admitted(spec, argv);
+      if (held != null) {
+        if (held == REJECTED) {
+          continue;
+        }
+        return held;
+      }
+      if (spec.route() != Route.CONNECTION) {
+        feedMonitors(spec, argv);
+      }
       session.commandStarted(spec.fullName(), System.currentTimeMillis());
       node.stats().commandsProcessed.increment();
       switch (spec.route()) {
         case CONNECTION -> {
           Call call = table.prepare(spec, argv, context());
           Reply result = table.run(call);
+          feedMonitors(spec, argv); // after it ran, as Redis: SELECT shows the new db
           if (call.laterReply() != null) {
             return call.laterReply().thenComposeAsync(this::replyAndContinue, executor);
           }
@@ -260,7 +273,8 @@ final class Connection {
     List<ShardMessage.Request> batch = new ArrayList<>();
     int db = session.db();
     int protocol = session.protocol();
-    batch.add(new ShardMessage.Request(firstSpec, firstArgv, db, protocol, session.id(), false));
+    boolean noTouch = session.noTouch();
+    batch.add(new ShardMessage.Request(firstSpec, firstArgv, db, protocol, session.id(), false, noTouch));
     // A blocking command ends its batch: what the client sent after it must wait until it is served.
     while (!pending.isEmpty() && !firstSpec.has(Flag.BLOCKING)) {
       byte[][] argv = pending.peek();
@@ -276,10 +290,14 @@ final class Connection {
       if (!node.acl().permitsAll(session)) {
         break; // drain() checks each command of a restricted client
       }
+      if (mayHold()) {
+        break; // under a pause or MONITOR every command goes through drain's checks
+      }
       pending.poll();
+      feedMonitors(spec, argv);
       session.commandStarted(spec.fullName(), System.currentTimeMillis());
       node.stats().commandsProcessed.increment();
-      batch.add(new ShardMessage.Request(spec, argv, db, protocol, session.id(), false));
+      batch.add(new ShardMessage.Request(spec, argv, db, protocol, session.id(), false, noTouch));
       if (spec.has(Flag.BLOCKING)) {
         break;
       }
@@ -345,10 +363,14 @@ final class Connection {
         .blocked(node.blocked())
         .events(node.keyspaceEvents())
         .tracking(node.tracking())
-        .client(session.id(), false);
+        .client(session.id(), false)
+        .noTouch(session.noTouch());
   }
 
   private void reply(Reply reply) {
+    if (!session.takeReply()) {
+      return; // CLIENT REPLY OFF / SKIP
+    }
     if (reply == null) {
       return; // SHUTDOWN: no reply, the connection closes
     }
@@ -377,5 +399,48 @@ final class Connection {
     }
     reply(Reply.error(error));
     return true;
+  }
+
+  // ---- netadmin: MONITOR clients' rule, CLIENT PAUSE, the MONITOR feed ---------------------
+
+  /** {@link #admitted}'s answer for a command refused with an error reply. */
+  private static final CompletionStage<Void> REJECTED = CompletableFuture.completedFuture(null);
+
+  /**
+   * Null when the command may run now. A monitoring client (a replica for Redis) may not touch
+   * the keyspace; other clients' commands wait while CLIENT PAUSE holds them: the command goes
+   * back to the head of the queue and the returned stage drains again once the pause ends.
+   */
+  private CompletionStage<Void> admitted(CommandSpec spec, byte[][] argv) {
+    if (session.monitor()) {
+      if (spec.has(Flag.READONLY) || spec.has(Flag.WRITE) || spec.has(Flag.MAY_REPLICATE)) {
+        reply(Reply.error("ERR Replica can't interact with the keyspace"));
+        return REJECTED;
+      }
+      return null; // replicas are never paused
+    }
+    io.redgrid.server.ClientPause pause = node.clientPause();
+    if (!pause.holds(spec)) {
+      return null;
+    }
+    pending.addFirst(argv);
+    session.postponed(true);
+    return pause.released().thenComposeAsync(ignored -> {
+      session.postponed(false);
+      return drain();
+    }, executor);
+  }
+
+  /** Whether the next command might be held or refused: batching stops then. */
+  private boolean mayHold() {
+    return session.monitor() || node.clientPause().mode() != io.redgrid.server.ClientPause.Mode.NONE;
+  }
+
+  private void feedMonitors(CommandSpec spec, byte[][] argv) {
+    io.redgrid.server.Monitors monitors = node.monitors();
+    if (monitors.active()) {
+      java.time.Instant now = java.time.Instant.now();
+      monitors.feed(session, session.db(), spec, argv, now.getEpochSecond() * 1_000_000L + now.getNano() / 1000);
+    }
   }
 }

@@ -48,7 +48,10 @@ import io.redgrid.shard.ShardRouter;
 import io.redgrid.shard.ShardRuntime;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -67,19 +70,19 @@ public final class Node implements AutoCloseable {
 
   private final ActorSystem<Void> system;
   private final NodeContext context;
-  private final Tcp.ServerBinding binding;
+  private final List<Tcp.ServerBinding> bindings;
   private final NodePersistence persistence;
   /** Where the shards' RDB snapshots live, under {@code dir}. */
   static final String SNAPSHOT_DIR = "snapshots";
   private final CompletableFuture<Boolean> shutdownRequested = new CompletableFuture<>();
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private Node(ActorSystem<Void> system, NodeContext context, Tcp.ServerBinding binding,
+  private Node(ActorSystem<Void> system, NodeContext context, List<Tcp.ServerBinding> bindings,
       NodePersistence persistence) {
     this.persistence = persistence;
     this.system = system;
     this.context = context;
-    this.binding = binding;
+    this.bindings = bindings;
   }
 
   /** Boots a node and returns once it accepts connections. */
@@ -154,14 +157,14 @@ public final class Node implements AutoCloseable {
       context.loading(() -> !directory.allRegistered());
       config.onChange(changes -> applyPersistenceChanges(changes, aof, persistence));
       // Bound before loading, as Redis: clients connecting meanwhile get -LOADING.
-      Tcp.ServerBinding binding = bind(system, context, config);
-      context.port(((InetSocketAddress) binding.localAddress()).getPort());
-      Node node = new Node(system, context, binding, persistence);
+      List<Tcp.ServerBinding> bindings = bindAll(system, context, config);
+      context.port(((InetSocketAddress) bindings.get(0).localAddress()).getPort());
+      Node node = new Node(system, context, bindings, persistence);
       long loadStart = System.nanoTime();
       try {
         awaitShards(sharding, directory);
       } catch (RuntimeException e) {
-        binding.unbind();
+        bindings.forEach(Tcp.ServerBinding::unbind);
         throw e;
       }
       long keys = coordinator.acquire(coordinator.allShards()).thenCompose(holding -> {
@@ -176,6 +179,10 @@ public final class Node implements AutoCloseable {
       // Redis' serverCron samples the ops counter every 100 ms for instantaneous_ops_per_sec.
       system.scheduler().scheduleAtFixedRate(Duration.ofMillis(100), Duration.ofMillis(100),
           () -> stats.sampleOps(System.currentTimeMillis()), system.executionContext());
+      // The timeout directive: Redis' clientsCron looks at every client about once a second.
+      system.scheduler().scheduleAtFixedRate(Duration.ofSeconds(1), Duration.ofSeconds(1),
+          () -> IdleClients.close(context.clients(), blocked, config.getLong("timeout"),
+              System.currentTimeMillis()), system.executionContext());
       // SHUTDOWN stops the node from a thread of its own: closing waits for the actor system,
       // which must not be waited for from one of its own threads.
       shutdown.thenAccept(save -> {
@@ -227,10 +234,63 @@ public final class Node implements AutoCloseable {
   /** Input read ahead of the command in flight; beyond it the client is not read (backpressure). */
   private static final long MAX_BUFFERED_INPUT = 64 * 1024;
 
-  private static Tcp.ServerBinding bind(ActorSystem<Void> system, NodeContext context, ServerConfig config) {
-    String host = firstBindAddress(config.bind());
-    var bound = Tcp.get(system).bind(host, config.port())
+  /** Redis' default tcp-backlog. */
+  private static final int BACKLOG = 511;
+
+  /**
+   * Binds every address of the bind directive (Redis 7: optional ones may be missing); with
+   * port 0 the others take the port the first one got.
+   */
+  private static List<Tcp.ServerBinding> bindAll(ActorSystem<Void> system, NodeContext context, ServerConfig config) {
+    Admission admission = new Admission(config, () -> !context.acl().authRequiredByPassword());
+    KeepAlive keepAlive = new KeepAlive(config);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return bindEach(system, context, config, admission, keepAlive);
+      } catch (IllegalStateException e) {
+        // With port 0 the first address picks a free port that another address may not have
+        // free: pick again (Redis has no port 0 across several addresses).
+        if (config.port() != 0 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static List<Tcp.ServerBinding> bindEach(ActorSystem<Void> system, NodeContext context,
+      ServerConfig config, Admission admission, KeepAlive keepAlive) {
+    List<Tcp.ServerBinding> bindings = new ArrayList<>();
+    int port = config.port();
+    for (BindAddresses.Address address : BindAddresses.parse(config.bind()).addresses()) {
+      try {
+        Tcp.ServerBinding binding = bind(system, context, address.host(), port, admission, keepAlive);
+        bindings.add(binding);
+        port = ((InetSocketAddress) binding.localAddress()).getPort();
+      } catch (IllegalStateException e) {
+        if (address.optional() && BindAddresses.unavailable(e)) {
+          log.warn("Could not create server TCP listening socket {}:{}: skipping optional address",
+              address.host(), port);
+          continue;
+        }
+        for (Tcp.ServerBinding bound : bindings) {
+          bound.unbind().toCompletableFuture().join();
+        }
+        throw e;
+      }
+    }
+    if (bindings.isEmpty()) {
+      throw new IllegalStateException("Failed listening on port " + config.port() + " (tcp), aborting.");
+    }
+    return bindings;
+  }
+
+  private static Tcp.ServerBinding bind(ActorSystem<Void> system, NodeContext context, String host,
+      int port, Admission admission, KeepAlive keepAlive) {
+    var bound = Tcp.get(system).bind(host, port, BACKLOG, List.of(keepAlive), false, Optional.empty())
         .to(akka.stream.javadsl.Sink.foreach(incoming -> {
+          if (refused(system, context, admission, incoming)) {
+            return;
+          }
           ClientSession session = context.connect(
               address(incoming.remoteAddress()), address(incoming.localAddress()));
           Connection connection = new Connection(session, context);
@@ -262,7 +322,10 @@ public final class Node implements AutoCloseable {
               Flow.fromSinkAndSourceCoupled(in, replies)
               .viaMat(KillSwitches.single(), Keep.right())
               .watchTermination((kill, done) -> {
-                done.whenComplete((ok, failure) -> context.disconnect(session));
+                done.whenComplete((ok, failure) -> {
+                  admission.closed();
+                  context.disconnect(session);
+                });
                 return kill;
               });
           UniqueKillSwitch kill = incoming.handleWith(flow, system);
@@ -272,14 +335,25 @@ public final class Node implements AutoCloseable {
     try {
       return bound.toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
-      throw new IllegalStateException("Could not bind to " + host + ":" + config.port() + ": "
+      throw new IllegalStateException("Could not bind to " + host + ":" + port + ": "
           + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
     }
   }
 
-  private static String firstBindAddress(String bind) {
-    String first = bind.trim().split("\\s+")[0];
-    return first.startsWith("-") ? first.substring(1) : first;
+  /**
+   * maxclients and protected mode: a refused client gets its error line, then the connection
+   * closes; Redis counts it in rejected_connections.
+   */
+  private static boolean refused(ActorSystem<Void> system, NodeContext context, Admission admission,
+      Tcp.IncomingConnection incoming) {
+    String refusal = admission.admit(incoming.remoteAddress().getAddress());
+    if (refusal == null) {
+      return false;
+    }
+    context.stats().rejectedConnections.increment();
+    incoming.handleWith(Flow.fromSinkAndSourceCoupled(Sink.<ByteString>ignore(),
+        Source.single(ByteString.fromString(refusal))), system);
+    return true;
   }
 
   /** Runs a blocked client's command again the way its connection first ran it. */
@@ -390,10 +464,12 @@ public final class Node implements AutoCloseable {
       system.getWhenTerminated().toCompletableFuture().join();
       return;
     }
-    try {
-      binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      log.warn("unbinding the gateway failed: {}", e.toString());
+    for (Tcp.ServerBinding binding : bindings) {
+      try {
+        binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("unbinding the gateway failed: {}", e.toString());
+      }
     }
     try {
       persistence.saveForShutdown(save);

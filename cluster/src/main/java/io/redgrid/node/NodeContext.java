@@ -80,6 +80,7 @@ final class NodeContext implements ServerContext {
     pubsub.removeAll(session);
     tracking.disable(session.id());
     clients.remove(session.id());
+    monitors.remove(session);
   }
 
   /** Client-side caching shared with the shards; REDIRECT targets are this node's clients. */
@@ -228,5 +229,29 @@ final class NodeContext implements ServerContext {
   @Override
   public io.redgrid.acl.Acl acl() {
     return acl;
+  }
+
+  // ---- netadmin ------------------------------------------------------------------------
+
+  private final io.redgrid.server.Monitors monitors = new io.redgrid.server.Monitors();
+  private volatile io.redgrid.server.ClientPause clientPause;
+
+  @Override
+  public io.redgrid.server.Monitors monitors() {
+    return monitors;
+  }
+
+  @Override
+  public io.redgrid.server.ClientPause clientPause() {
+    io.redgrid.server.ClientPause pause = clientPause;
+    if (pause == null) {
+      synchronized (this) {
+        if (clientPause == null) {
+          clientPause = new io.redgrid.server.ClientPause(executor, System::currentTimeMillis, stats);
+        }
+        pause = clientPause;
+      }
+    }
+    return pause;
   }
 }

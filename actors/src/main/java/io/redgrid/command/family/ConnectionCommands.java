@@ -67,14 +67,22 @@ public final class ConnectionCommands implements CommandFamily {
       "      Kill connections authenticated by <username>.",
       "    * SKIPME (YES|NO)",
       "      Skip killing current connection (default: yes).",
+      "    * MAXAGE <maxage>",
+      "      Kill connections older than the specified age.",
       "LIST [options ...]",
       "    Return information about client connections. Options:",
       "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
       "      Return clients of specified type.",
-      "UNBLOCK <clientid> [TIMEOUT|ERROR]",
-      "    Unblock the specified blocked client.",
+      "UNPAUSE",
+      "    Stop the current client pause, resuming traffic.",
+      "PAUSE <timeout> [WRITE|ALL]",
+      "    Suspend all, or just write, clients for <timeout> milliseconds.",
+      "REPLY (ON|OFF|SKIP)",
+      "    Control the replies sent to the current connection.",
       "SETNAME <name>",
       "    Assign the name <name> to the current connection.",
+      "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+      "    Unblock the specified blocked client.",
       "SETINFO <option> <value>",
       "    Set client meta attr. Options are:",
       "    * LIB-NAME: the client lib name.",
@@ -84,6 +92,10 @@ public final class ConnectionCommands implements CommandFamily {
       "    Control server assisted client side caching.",
       "TRACKINGINFO",
       "    Report tracking status for the current connection.",
+      "NO-EVICT (ON|OFF)",
+      "    Protect current client connection from eviction.",
+      "NO-TOUCH (ON|OFF)",
+      "    Will not touch LRU/LFU stats when this mode is on.",
       "HELP",
       "    Prints this help.");
 
@@ -114,7 +126,7 @@ public final class ConnectionCommands implements CommandFamily {
         command("client").arity(atLeast(2)).group("connection")
             .summary("A container for client connection commands.").since("2.4.0")
             .complexity("Depends on subcommand.")
-            .subcommands(
+            .subcommands(ClientAdmin.after(
                 command("id").arity(exactly(2)).flags(NOSCRIPT, LOADING, STALE)
                     .summary("Returns the unique client ID of the connection.").since("5.0.0")
                     .complexity("O(1)").runs(call -> Reply.integer(call.session().id())),
@@ -158,7 +170,7 @@ public final class ConnectionCommands implements CommandFamily {
                     .since("6.2.0").complexity("O(1)").runs(ClientTracking::trackingInfo),
                 command("help").arity(exactly(2)).flags(LOADING, STALE)
                     .summary("Returns helpful text about the different subcommands.").since("5.0.0")
-                    .complexity("O(1)").runs(call -> help(CLIENT_HELP))));
+                    .complexity("O(1)").runs(call -> help(CLIENT_HELP)))));
   }
 
   /** PING [message] */
@@ -405,28 +417,33 @@ public final class ConnectionCommands implements CommandFamily {
         + " name=" + client.nameText()
         + " age=" + Math.max(0, (now - client.createdAt()) / 1000)
         + " idle=" + Math.max(0, (now - client.lastInteraction()) / 1000)
-        + " flags=" + ClientTracking.flags(call, client)
+        + " flags=" + ClientAdmin.flags(call, client)
         + " db=" + client.db()
         + " sub=" + client.subscriptions().channels()
         + " psub=" + client.subscriptions().patterns()
         + " ssub=" + client.subscriptions().shardChannels()
         + " multi=-1 qbuf=0 qbuf-free=0"
         + " argv-mem=" + argvMem
-        + " multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0"
-        + " tot-mem=" + (1024 + argvMem)
+        + " multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=" + client.outputBytes()
+        + " tot-mem=" + (1024 + argvMem + client.outputBytes())
         + " events=r cmd=" + client.lastCommand()
         + " user=" + client.user() + " redir=" + ClientTracking.redirect(call, client) + " resp=" + client.protocol()
         + " lib-name=" + client.libraryName()
         + " lib-ver=" + client.libraryVersion();
   }
 
-  /** CLIENT KILL ip:port | CLIENT KILL [ID id] [TYPE t] [ADDR a] [LADDR a] [USER u] [SKIPME yes|no] */
+  /**
+   * CLIENT KILL ip:port | CLIENT KILL [ID id] [TYPE t] [ADDR a] [LADDR a] [USER u] [SKIPME yes|no]
+   * [MAXAGE seconds]
+   */
   private Reply kill(Call call) {
     String addr = null;
     String laddr = null;
     long id = 0;
     java.util.function.Predicate<ClientSession> type = client -> true;
     boolean skipMe = true;
+    long maxAge = 0;
+    String user = null;
     if (call.argc() == 3) {
       addr = call.text(2);
       skipMe = false; // the old form may kill the caller itself
@@ -445,9 +462,13 @@ public final class ConnectionCommands implements CommandFamily {
         } else if (call.is(i, "LADDR") && more) {
           laddr = call.text(i + 1);
         } else if (call.is(i, "USER") && more) {
-          if (!"default".equals(call.text(i + 1))) {
-            throw new CommandError("ERR No such user '" + call.text(i + 1) + "'");
+          user = call.text(i + 1);
+          io.redgrid.acl.Acl acl = call.server().acl();
+          if (acl == null ? !"default".equals(user) : acl.user(user) == null) {
+            throw new CommandError("ERR No such user '" + user + "'");
           }
+        } else if (call.is(i, "MAXAGE") && more) {
+          maxAge = ClientAdmin.maxAge(call, i + 1);
         } else if (call.is(i, "SKIPME") && more) {
           if (call.is(i + 1, "YES")) {
             skipMe = true;
@@ -467,7 +488,9 @@ public final class ConnectionCommands implements CommandFamily {
       if ((addr != null && !addr.equals(client.address()))
           || (laddr != null && !laddr.equals(client.localAddress()))
           || !type.test(client)
+          || (user != null && !user.equals(client.user()))
           || (id != 0 && client.id() != id)
+          || (maxAge != 0 && (call.now() - client.createdAt()) / 1000 < maxAge)
           || (client == me && skipMe)) {
         continue;
       }

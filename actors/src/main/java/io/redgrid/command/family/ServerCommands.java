@@ -77,8 +77,14 @@ public final class ServerCommands implements CommandFamily {
       "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
       "LOADAOF",
       "    Flush the AOF buffers on disk and reload the AOF in memory.",
+      "OBJECT <key>",
+      "    Show low level info about `key` and associated value.",
       "RELOAD",
       "    Save the RDB on disk and reload it back to memory.",
+      "SET-ACTIVE-EXPIRE <0|1>",
+      "    Setting it to 0 disables expiring keys in background when they are not",
+      "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+      "    default.",
       "SLEEP <seconds>",
       "    Stop the server for <seconds>. Decimals allowed.",
       "HELP",
@@ -337,6 +343,12 @@ public final class ServerCommands implements CommandFamily {
         call.deferUntil(slept);
       }
       return Reply.OK;
+    }
+    if (call.is(1, "OBJECT") && call.argc() == 3) {
+      return DebugExtras.object(call);
+    }
+    if (call.is(1, "SET-ACTIVE-EXPIRE") && call.argc() == 3) {
+      return DebugExtras.setActiveExpire(call);
     }
     if (call.is(1, "RELOAD") && call.argc() == 2) {
       call.replyLater(PersistenceCommands.persistence(call).debugReload(call.holdToken(), call.shards()));

@@ -316,6 +316,21 @@ class AclCommandsTest {
   }
 
   @Test
+  void clientKillUserKillsThatUsersClients() {
+    h.cli("ACL", "SETUSER", "kk", "on", "nopass", "+@all", "~*");
+    ClientSession other = new ClientSession(2, "127.0.0.1:50001", "127.0.0.1:6379", 0);
+    boolean[] killed = new boolean[1];
+    other.onKill(() -> killed[0] = true);
+    other.aclUser(h.acl().user("kk"));
+    h.clients.add(other);
+    assertEquals("(error) ERR No such user 'nosuch'", h.cli("CLIENT", "KILL", "USER", "nosuch"));
+    assertEquals("(integer) 0", h.cli("CLIENT", "KILL", "USER", "default"), "the caller is skipped");
+    assertFalse(killed[0]);
+    assertEquals("(integer) 1", h.cli("CLIENT", "KILL", "USER", "kk"));
+    assertTrue(killed[0]);
+  }
+
+  @Test
   void deluserDisconnectsItsClients() {
     h.cli("ACL", "SETUSER", "kk", "on", "nopass", "+@all", "~*");
     ClientSession other = new ClientSession(2, "127.0.0.1:50001", "127.0.0.1:6379", 0);

@@ -205,9 +205,13 @@ class ServerCommandsTest {
   @Test
   void debugHelpAndErrors() {
     assertEquals("1) DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\n2) LOADAOF\n"
-        + "3)     Flush the AOF buffers on disk and reload the AOF in memory.\n4) RELOAD\n"
-        + "5)     Save the RDB on disk and reload it back to memory.\n6) SLEEP <seconds>\n"
-        + "7)     Stop the server for <seconds>. Decimals allowed.\n8) HELP\n9)     Prints this help.",
+        + "3)     Flush the AOF buffers on disk and reload the AOF in memory.\n4) OBJECT <key>\n"
+        + "5)     Show low level info about `key` and associated value.\n6) RELOAD\n"
+        + "7)     Save the RDB on disk and reload it back to memory.\n8) SET-ACTIVE-EXPIRE <0|1>\n"
+        + "9)     Setting it to 0 disables expiring keys in background when they are not\n"
+        + "10)     accessed (otherwise the Redis behavior). Setting it to 1 reenables back the\n"
+        + "11)     default.\n12) SLEEP <seconds>\n"
+        + "13)     Stop the server for <seconds>. Decimals allowed.\n14) HELP\n15)     Prints this help.",
         h.cli("DEBUG", "HELP"));
     assertEquals("(error) ERR unknown subcommand or wrong number of arguments for 'foo'. Try DEBUG HELP.",
         h.cli("DEBUG", "foo"));

@@ -1,0 +1,90 @@
+package io.redgrid.server;
+
+import io.redgrid.command.CommandSpec;
+import io.redgrid.command.Flag;
+import io.redgrid.protocol.Reply;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The clients in MONITOR mode and the feed they receive: one line per command any client runs,
+ * in Redis' format {@code +1700000000.123456 [0 127.0.0.1:54321] "set" "k" "v"}.
+ */
+public final class Monitors {
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  private final CopyOnWriteArrayList<ClientSession> sessions = new CopyOnWriteArrayList<>();
+  /** Read once per command: nothing else happens while nobody monitors. */
+  private volatile boolean active;
+
+  public void add(ClientSession session) {
+    session.monitor(true);
+    sessions.addIfAbsent(session);
+    active = true;
+  }
+
+  public void remove(ClientSession session) {
+    sessions.remove(session);
+    active = !sessions.isEmpty();
+  }
+
+  public boolean active() {
+    return active;
+  }
+
+  /**
+   * Sends {@code argv}, run by {@code from} in {@code db}, to every monitor. Redis leaves out
+   * admin commands and those flagged skip_monitor; AUTH and HELLO's credentials are redacted.
+   */
+  public void feed(ClientSession from, int db, CommandSpec spec, byte[][] argv, long epochMicros) {
+    if (!active || spec.has(Flag.ADMIN) || spec.has(Flag.SKIP_MONITOR)) {
+      return;
+    }
+    Reply line = Reply.simple(line(epochMicros, db, from.address(), io.redgrid.acl.Acl.redacted(spec, argv)));
+    for (ClientSession monitor : sessions) {
+      if (monitor.monitor()) {
+        monitor.push(line);
+      } else {
+        remove(monitor); // RESET ended its MONITOR mode
+      }
+    }
+  }
+
+  /** One feed line without the leading {@code +}: time, db, client address, quoted arguments. */
+  public static String line(long epochMicros, int db, String address, byte[][] argv) {
+    StringBuilder out = new StringBuilder(64);
+    String micros = Long.toString(Math.floorMod(epochMicros, 1_000_000L));
+    out.append(Math.floorDiv(epochMicros, 1_000_000L)).append('.')
+        .append("000000", micros.length(), 6).append(micros)
+        .append(" [").append(db).append(' ').append(address).append(']');
+    for (int i = 0; i < argv.length; i++) {
+      out.append(' ');
+      quote(out, argv[i]);
+    }
+    return out.toString();
+  }
+
+  /** Redis' sdscatrepr: printable ASCII as is, C escapes, other bytes as \xhh. */
+  static void quote(StringBuilder out, byte[] arg) {
+    out.append('"');
+    for (byte b : arg) {
+      int c = b & 0xff;
+      switch (c) {
+        case '\\' -> out.append("\\\\");
+        case '"' -> out.append("\\\"");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        case 7 -> out.append("\\a");
+        case '\b' -> out.append("\\b");
+        default -> {
+          if (c >= 0x20 && c < 0x7f) {
+            out.append((char) c);
+          } else {
+            out.append("\\x").append(HEX[c >> 4]).append(HEX[c & 15]);
+          }
+        }
+      }
+    }
+    out.append('"');
+  }
+}
