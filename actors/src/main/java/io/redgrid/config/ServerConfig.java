@@ -54,6 +54,10 @@ public final class ServerConfig {
             value -> KeyspaceEvents.format(KeyspaceEvents.parse(value))))) {
       DIRECTIVES.put(d.name(), d);
     }
+    // stats
+    for (Directive d : io.redgrid.stats.StatsDirectives.all()) {
+      DIRECTIVES.put(d.name(), d);
+    }
   }
 
   /** Every directive redis-server 7.0 knows, for a clearer refusal of the ones not implemented. */
@@ -325,6 +329,24 @@ public final class ServerConfig {
       return Set.copyOf(names);
     } catch (IOException e) {
       return Set.of();
+    }
+  }
+
+  // ---- stats -------------------------------------------------------------------------------
+
+  /**
+   * CONFIG REWRITE: writes the current values into the file the node started with (see
+   * {@link ConfigRewrite}); throws with Redis' error text.
+   */
+  public synchronized void rewrite() throws ConfigException {
+    if (configFile == null) {
+      throw new ConfigException("ERR The server is running without a config file");
+    }
+    try {
+      String old = Files.exists(configFile) ? Files.readString(configFile, StandardCharsets.UTF_8) : "";
+      ConfigRewrite.writeAtomically(configFile, ConfigRewrite.rewrite(old, DIRECTIVES, values));
+    } catch (IOException e) {
+      throw new ConfigException("ERR Rewriting config file: " + e.getMessage());
     }
   }
 }

@@ -34,6 +34,7 @@ public final class ServerStats {
     }
     lastSampleTime = nowMillis;
     lastSampleCount = count;
+    sampleNet(nowMillis);
   }
 
   public synchronized long instantaneousOpsPerSec() {
@@ -58,5 +59,62 @@ public final class ServerStats {
       java.util.Arrays.fill(opsSamples, 0);
       lastSampleCount = commandsProcessed.sum();
     }
+    resetStats();
+  }
+
+  // ---- stats -------------------------------------------------------------------------------
+
+  /** Keys evicted under maxmemory (INFO stats evicted_keys); the memory piece counts them. */
+  public final LongAdder evictedKeys = new LongAdder();
+  /** commandstats, errorstats, latencystats, SLOWLOG and LATENCY. */
+  public final io.redgrid.stats.CommandStats commands = new io.redgrid.stats.CommandStats();
+  private final long[] inputSamples = new long[OPS_SAMPLES];
+  private final long[] outputSamples = new long[OPS_SAMPLES];
+  private int netSampleIndex;
+  private long lastNetTime = -1;
+  private long lastInput;
+  private long lastOutput;
+
+  /** Like {@link #sampleOps} for network bytes: instantaneous_input_kbps / output_kbps. */
+  public synchronized void sampleNet(long nowMillis) {
+    long input = netInputBytes.sum();
+    long output = netOutputBytes.sum();
+    if (lastNetTime >= 0 && nowMillis > lastNetTime) {
+      inputSamples[netSampleIndex] = (input - lastInput) * 1000 / (nowMillis - lastNetTime);
+      outputSamples[netSampleIndex] = (output - lastOutput) * 1000 / (nowMillis - lastNetTime);
+      netSampleIndex = (netSampleIndex + 1) % OPS_SAMPLES;
+    }
+    lastNetTime = nowMillis;
+    lastInput = input;
+    lastOutput = output;
+  }
+
+  /** Bytes per second read from clients, averaged over the last samples, in kilobytes. */
+  public synchronized double instantaneousInputKbps() {
+    return average(inputSamples) / 1024.0;
+  }
+
+  public synchronized double instantaneousOutputKbps() {
+    return average(outputSamples) / 1024.0;
+  }
+
+  private static double average(long[] samples) {
+    long sum = 0;
+    for (long sample : samples) {
+      sum += sample;
+    }
+    return (double) sum / samples.length;
+  }
+
+  /** CONFIG RESETSTAT's part beyond the basic counters: evictions, net samples, command and error stats. */
+  private void resetStats() {
+    evictedKeys.reset();
+    synchronized (this) {
+      java.util.Arrays.fill(inputSamples, 0);
+      java.util.Arrays.fill(outputSamples, 0);
+      lastInput = netInputBytes.sum();
+      lastOutput = netOutputBytes.sum();
+    }
+    commands.reset();
   }
 }

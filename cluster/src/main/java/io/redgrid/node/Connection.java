@@ -199,18 +199,19 @@ final class Connection {
       try {
         spec = table.resolve(argv);
       } catch (CommandError e) {
+        rejected(argv, e.getMessage());
         reply(Reply.error(e.getMessage()));
         continue;
       }
       if (session.protocol() == 2 && session.subscriptions().active()
           && !ALLOWED_WHILE_SUBSCRIBED.contains(spec.fullName())) {
-        reply(Reply.error("ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / "
+        reply(rejected(argv, "ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / "
             + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"));
         continue;
       }
       if (node.loading()) {
         if (!spec.has(Flag.LOADING)) {
-          reply(Reply.error("LOADING Redis is loading the dataset in memory"));
+          reply(rejected(argv, "LOADING Redis is loading the dataset in memory"));
           continue;
         }
         if (spec.route() != Route.CONNECTION) {
@@ -352,5 +353,14 @@ final class Connection {
     synchronized (outputLock) {
       writer.write(reply, session.protocol());
     }
+  }
+
+  /**
+   * A command refused before it ran (processCommand's checks): counted in its rejected_calls and
+   * in errorstats, as Redis' rejectCommand. Every check that refuses a command replies with this.
+   */
+  private Reply rejected(byte[][] argv, String error) {
+    table.rejected(argv, error, node.stats());
+    return Reply.error(error);
   }
 }
