@@ -38,12 +38,13 @@ public final class ConfigRewrite {
   /** The new text of a config file whose old text is {@code old}, for the current values. */
   static String rewrite(String old, Map<String, Directive> directives, Map<String, String> values) {
     List<String> lines = new ArrayList<>();
+    boolean signed = false;
     Map<String, LinkedList<Integer>> lineOf = new HashMap<>();
     for (String raw : old.split("\n", -1)) {
       String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
       String trimmed = line.strip();
       if (trimmed.equals(SIGNATURE)) {
-        continue; // written again before the appended lines, if there are any
+        signed = true; // kept where it is: new lines go at the end, under it
       }
       if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
         List<String> words = ConfigLine.split(trimmed);
@@ -82,10 +83,12 @@ public final class ConfigRewrite {
       }
     }
     if (!appended.isEmpty()) {
-      if (out.length() > 0 && !lines.get(lines.size() - 1).isEmpty()) {
-        out.append('\n');
+      if (!signed) {
+        if (out.length() > 1 && out.charAt(out.length() - 2) != '\n') {
+          out.append('\n');
+        }
+        out.append(SIGNATURE).append('\n');
       }
-      out.append(SIGNATURE).append('\n');
       for (String line : appended) {
         out.append(line).append('\n');
       }
