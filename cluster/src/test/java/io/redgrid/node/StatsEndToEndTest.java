@@ -112,8 +112,15 @@ class StatsEndToEndTest {
         pipeline.set("e2e:ops:" + i, "x");
       }
       pipeline.sync();
-      long ops = Long.parseLong(field(jedis.info("stats"), "instantaneous_ops_per_sec"));
-      double kbps = Double.parseDouble(field(jedis.info("stats"), "instantaneous_input_kbps"));
+      long ops = 0;
+      double kbps = 0;
+      // sampled every 100 ms, as Redis' cron: the burst shows once the next sample is taken
+      for (int attempt = 0; attempt < 60 && (ops == 0 || kbps == 0); attempt++) {
+        String stats = jedis.info("stats");
+        ops = Long.parseLong(field(stats, "instantaneous_ops_per_sec"));
+        kbps = Double.parseDouble(field(stats, "instantaneous_input_kbps"));
+        Thread.sleep(50);
+      }
       assertTrue(ops > 0 && kbps > 0, "ops " + ops + " kbps " + kbps);
     }
   }
