@@ -51,6 +51,11 @@ public final class CommandStats {
     percentiles = StatsDirectives.percentiles(config.get("latency-tracking-info-percentiles"));
   }
 
+  /** Where SLOWLOG finds the client of a command that ran in a shard (the node's clients by id). */
+  public void clientLookup(java.util.function.LongFunction<io.redgrid.server.ClientSession> clients) {
+    slowlog.clients(clients);
+  }
+
   /** Accounts one executed command; {@code reply} is null when it threw or closed the connection. */
   public void record(Call call, Reply reply, long nanos) {
     if (reply == BlockedClients.BLOCKED) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.LongFunction;
 
 /** SLOWLOG: the newest commands that ran at least slowlog-log-slower-than, Redis' entry shape. */
 public final class SlowLog {
@@ -16,7 +17,10 @@ public final class SlowLog {
   static final int MAX_STRING = 128;
   private static final byte[] REDACTED = "(redacted)".getBytes(StandardCharsets.US_ASCII);
 
-  /** One logged command; the client is named by id when it ran in a shard without its session. */
+  /**
+   * One logged command with its client's address and name at that time; when the client could
+   * not be found then (a shard without a client lookup), they are looked up at SLOWLOG GET.
+   */
   public static final class Entry {
     private final long id;
     private final long timestamp;
@@ -88,11 +92,19 @@ public final class SlowLog {
     this.maxLength = maxLength;
   }
 
+  /** Finds a client by id for commands that ran in a shard, where the call has no session. */
+  private volatile LongFunction<ClientSession> clients = id -> null;
+
+  void clients(LongFunction<ClientSession> clients) {
+    this.clients = clients;
+  }
+
   void add(Call call, long micros) {
     byte[][] argv = logged(call.spec().fullName(), call.argv());
+    ClientSession session = call.session() != null ? call.session() : clients.apply(call.client());
     long client = call.session() != null ? call.session().id() : call.client();
     synchronized (this) {
-      entries.addFirst(new Entry(nextId++, call.now() / 1000, micros, argv, client, call.session()));
+      entries.addFirst(new Entry(nextId++, call.now() / 1000, micros, argv, client, session));
       // As Redis: a smaller slowlog-max-len takes effect at the next logged command.
       while (entries.size() > maxLength) {
         entries.removeLast();

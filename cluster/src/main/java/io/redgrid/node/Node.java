@@ -145,6 +145,7 @@ public final class Node implements AutoCloseable {
       context.keyspaceEvents(keyspaceEvents);
       context.tracking(tracking);
       context.inbox(inbox);
+      stats.commands.clientLookup(context::client);
 
       PubSubBridge.start(system, context.pubsub(), cluster.selfMember().uniqueAddress().toString(),
           () -> cluster.state().members().size() > 1);

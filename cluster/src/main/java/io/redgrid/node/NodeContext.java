@@ -211,4 +211,9 @@ final class NodeContext implements ServerContext {
   Clock clock() {
     return clock;
   }
+
+  /** A connected client by id, or null (SLOWLOG names the client of a command run in a shard). */
+  ClientSession client(long id) {
+    return clients.get(id);
+  }
 }

@@ -132,10 +132,16 @@ class StatsEndToEndTest {
       try {
         jedis.slowlogReset();
         jedis.clientSetname("stats-e2e");
-        jedis.set("e2e:slow", "v"); // runs in a shard: the client is found by id
+        jedis.set("e2e:slow", "v"); // runs in a shard: the client is found by id when logged
         jedis.configGet("hz"); // runs with the connection
+        try (Jedis gone = jedis()) {
+          gone.clientSetname("short-lived");
+          gone.set("e2e:slow:gone", "v");
+        }
         List<Slowlog> log = jedis.slowlogGet();
-        Slowlog set = log.stream().filter(e -> e.getArgs().get(0).equalsIgnoreCase("SET")).findFirst().orElseThrow();
+        Slowlog fromGone = log.stream().filter(e -> e.getArgs().contains("e2e:slow:gone")).findFirst().orElseThrow();
+        assertEquals("short-lived", fromGone.getClientName(), "taken when logged, not when read");
+        Slowlog set = log.stream().filter(e -> e.getArgs().contains("e2e:slow")).findFirst().orElseThrow();
         assertEquals(List.of("SET", "e2e:slow", "v"), set.getArgs());
         assertEquals("stats-e2e", set.getClientName());
         assertEquals("127.0.0.1", set.getClientIpPort().getHost());
