@@ -68,8 +68,9 @@ public final class ServerStats {
   public final LongAdder evictedKeys = new LongAdder();
   /** commandstats, errorstats, latencystats, SLOWLOG and LATENCY. */
   public final io.redgrid.stats.CommandStats commands = new io.redgrid.stats.CommandStats();
-  private final long[] inputSamples = new long[OPS_SAMPLES];
-  private final long[] outputSamples = new long[OPS_SAMPLES];
+  /** Allocated by the first sample: contexts without a node make a ServerStats each. */
+  private long[] inputSamples;
+  private long[] outputSamples;
   private int netSampleIndex;
   private long lastNetTime = -1;
   private long lastInput;
@@ -79,6 +80,10 @@ public final class ServerStats {
   public synchronized void sampleNet(long nowMillis) {
     long input = netInputBytes.sum();
     long output = netOutputBytes.sum();
+    if (inputSamples == null) {
+      inputSamples = new long[OPS_SAMPLES];
+      outputSamples = new long[OPS_SAMPLES];
+    }
     if (lastNetTime >= 0 && nowMillis > lastNetTime) {
       inputSamples[netSampleIndex] = (input - lastInput) * 1000 / (nowMillis - lastNetTime);
       outputSamples[netSampleIndex] = (output - lastOutput) * 1000 / (nowMillis - lastNetTime);
@@ -99,6 +104,9 @@ public final class ServerStats {
   }
 
   private static double average(long[] samples) {
+    if (samples == null) {
+      return 0;
+    }
     long sum = 0;
     for (long sample : samples) {
       sum += sample;
@@ -110,8 +118,10 @@ public final class ServerStats {
   private void resetStats() {
     evictedKeys.reset();
     synchronized (this) {
-      java.util.Arrays.fill(inputSamples, 0);
-      java.util.Arrays.fill(outputSamples, 0);
+      if (inputSamples != null) {
+        java.util.Arrays.fill(inputSamples, 0);
+        java.util.Arrays.fill(outputSamples, 0);
+      }
       lastInput = netInputBytes.sum();
       lastOutput = netOutputBytes.sum();
     }

@@ -25,7 +25,13 @@ public final class CommandStats {
   /** Redis stops tracking new error codes past this many (ERROR_STATS_NUMBER). */
   static final int MAX_ERROR_CODES = 128;
 
-  private final AtomicReferenceArray<CommandCounters> counters = new AtomicReferenceArray<>(MAX_COMMANDS);
+  private static final double[] DEFAULT_PERCENTILES = {50, 99, 99.9};
+
+  /**
+   * Created on the first counted command: a node has one CommandStats, but every Call.Context
+   * built without a node's stats (journal replay, tests) makes a ServerStats, so it stays cheap.
+   */
+  private volatile AtomicReferenceArray<CommandCounters> counters;
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   /** SLOWLOG. */
   public final SlowLog slowlog = new SlowLog();
@@ -35,7 +41,7 @@ public final class CommandStats {
   private volatile long slowlogSlowerThanMicros = 10_000;
   private volatile long latencyThresholdMillis;
   private volatile boolean latencyTracking = true;
-  private volatile double[] percentiles = {50, 99, 99.9};
+  private volatile double[] percentiles = DEFAULT_PERCENTILES;
 
   /** Follows the stats directives of {@code config}, now and after every CONFIG SET. */
   public void configure(ServerConfig config) {
@@ -117,10 +123,20 @@ public final class CommandStats {
     if (id < 0 || id >= MAX_COMMANDS) {
       return null;
     }
-    CommandCounters c = counters.get(id);
+    AtomicReferenceArray<CommandCounters> all = counters;
+    if (all == null) {
+      synchronized (this) {
+        all = counters;
+        if (all == null) {
+          all = new AtomicReferenceArray<>(MAX_COMMANDS);
+          counters = all;
+        }
+      }
+    }
+    CommandCounters c = all.get(id);
     if (c == null) {
-      counters.compareAndSet(id, null, new CommandCounters());
-      c = counters.get(id);
+      all.compareAndSet(id, null, new CommandCounters());
+      c = all.get(id);
     }
     return c;
   }
@@ -128,7 +144,8 @@ public final class CommandStats {
   /** The counters of {@code spec} if it was ever counted, else null (nothing allocated). */
   public CommandCounters existing(CommandSpec spec) {
     int id = spec.id();
-    return id < 0 || id >= MAX_COMMANDS ? null : counters.get(id);
+    AtomicReferenceArray<CommandCounters> all = counters;
+    return all == null || id < 0 || id >= MAX_COMMANDS ? null : all.get(id);
   }
 
   /** Commands of {@code specs} with calls, rejected or failed calls, in that order. */
@@ -166,8 +183,9 @@ public final class CommandStats {
 
   /** CONFIG RESETSTAT: commandstats, histograms and errorstats (not the slow log or latency events, as Redis). */
   public void reset() {
-    for (int i = 0; i < MAX_COMMANDS; i++) {
-      CommandCounters c = counters.get(i);
+    AtomicReferenceArray<CommandCounters> all = counters;
+    for (int i = 0; all != null && i < MAX_COMMANDS; i++) {
+      CommandCounters c = all.get(i);
       if (c != null) {
         c.reset();
       }

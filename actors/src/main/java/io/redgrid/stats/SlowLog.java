@@ -84,7 +84,7 @@ public final class SlowLog {
     }
   }
 
-  private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+  private final ArrayDeque<Entry> entries = new ArrayDeque<>(0);
   private long nextId;
   private volatile long maxLength = 128;
 
