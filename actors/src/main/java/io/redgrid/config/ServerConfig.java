@@ -224,13 +224,45 @@ public final class ServerConfig {
         throw new ConfigException("ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + e.getMessage());
       }
     }
+    // stats: what to restore if applying fails, as Redis restores the old values.
+    Map<String, String> previous = new LinkedHashMap<>();
+    Map<String, String> previousGiven = new LinkedHashMap<>();
+    for (String name : normalized.keySet()) {
+      previous.put(name, values.get(name));
+      previousGiven.put(name, given.get(name));
+    }
     values.putAll(normalized);
     for (String name : normalized.keySet()) {
       given.put(name, changes.entrySet().stream()
           .filter(e -> e.getKey().toLowerCase(Locale.ROOT).equals(name)).findFirst().orElseThrow().getValue());
     }
+    try {
+      for (Consumer<Map<String, String>> listener : listeners) {
+        listener.accept(normalized);
+      }
+    } catch (RuntimeException e) {
+      rollBack(previous, previousGiven);
+      throw new ConfigException("ERR CONFIG SET failed (possibly related to argument '"
+          + normalized.keySet().iterator().next() + "') - " + e.getMessage());
+    }
+  }
+
+  /** Puts back the values before a CONFIG SET whose application failed, and applies them again. */
+  private void rollBack(Map<String, String> previous, Map<String, String> previousGiven) {
+    values.putAll(previous);
+    previousGiven.forEach((name, value) -> {
+      if (value == null) {
+        given.remove(name);
+      } else {
+        given.put(name, value);
+      }
+    });
     for (Consumer<Map<String, String>> listener : listeners) {
-      listener.accept(normalized);
+      try {
+        listener.accept(previous);
+      } catch (RuntimeException ignored) {
+        // the old values were in force before: re-applying them is best effort, as in Redis
+      }
     }
   }
 

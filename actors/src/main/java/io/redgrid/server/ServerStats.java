@@ -66,6 +66,8 @@ public final class ServerStats {
 
   /** Keys evicted under maxmemory (INFO stats evicted_keys); the memory piece counts them. */
   public final LongAdder evictedKeys = new LongAdder();
+  /** used_memory_peak: the highest used_memory seen (by INFO; Redis samples it in its cron). */
+  public final java.util.concurrent.atomic.AtomicLong peakMemory = new java.util.concurrent.atomic.AtomicLong();
   /** commandstats, errorstats, latencystats, SLOWLOG and LATENCY. */
   public final io.redgrid.stats.CommandStats commands = new io.redgrid.stats.CommandStats();
   /** Allocated by the first sample: contexts without a node make a ServerStats each. */
@@ -117,6 +119,7 @@ public final class ServerStats {
   /** CONFIG RESETSTAT's part beyond the basic counters: evictions, net samples, command and error stats. */
   private void resetStats() {
     evictedKeys.reset();
+    peakMemory.set(0);
     synchronized (this) {
       if (inputSamples != null) {
         java.util.Arrays.fill(inputSamples, 0);

@@ -86,4 +86,24 @@ class ConfigRewriteTest {
     assertEquals("0", ConfigRewrite.memory(0));
     assertEquals("\"a \\\"b\\\" \\\\ \\n\\x01\\xc3\\xa9\"", ConfigRewrite.quote("a \"b\" \\ \n\u0001é"));
   }
+
+  @Test
+  void aFailedApplicationRollsEveryChangeBack() throws Exception {
+    ServerConfig config = ServerConfig.defaults();
+    java.util.List<Map<String, String>> applied = new java.util.ArrayList<>();
+    config.onChange(changes -> {
+      applied.add(Map.copyOf(changes));
+      if ("yes".equals(changes.get("appendonly"))) {
+        throw new IllegalStateException("Failed to start AOF");
+      }
+    });
+    Map<String, String> changes = new LinkedHashMap<>();
+    changes.put("hz", "50");
+    changes.put("appendonly", "yes");
+    ConfigException e = assertThrows(ConfigException.class, () -> config.set(changes));
+    assertEquals("ERR CONFIG SET failed (possibly related to argument 'hz') - Failed to start AOF", e.getMessage());
+    assertEquals("10", config.get("hz"));
+    assertEquals("no", config.get("appendonly"));
+    assertEquals(Map.of("hz", "10", "appendonly", "no"), applied.get(1), "the old values are applied again");
+  }
 }

@@ -130,13 +130,10 @@ final class InfoSections {
     field(out, "clients_in_timeout_table", 0);
   }
 
-  /** Highest used_memory seen by INFO (Redis samples it in its cron; INFO is when RedGrid looks). */
-  private static final java.util.concurrent.atomic.AtomicLong PEAK = new java.util.concurrent.atomic.AtomicLong();
-
   /** used_memory comes from {@link ServerContext#usedMemory()}; RSS and system memory from the OS. */
   private static void memory(ServerContext server, StringBuilder out) {
     long used = server.usedMemory();
-    long peak = PEAK.accumulateAndGet(used, Math::max);
+    long peak = server.stats().peakMemory.accumulateAndGet(used, Math::max);
     long rss = ProcessMetrics.residentBytes();
     long system = ProcessMetrics.totalSystemMemory();
     String maxmemory = server.config().get("maxmemory");
