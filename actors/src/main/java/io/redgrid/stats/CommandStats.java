@@ -27,6 +27,11 @@ public final class CommandStats {
 
   private static final double[] DEFAULT_PERCENTILES = {50, 99, 99.9};
 
+  static {
+    // Loads HdrHistogram with the node rather than inside the first command it times.
+    new CommandCounters().recordLatency(1);
+  }
+
   /**
    * Created on the first counted command: a node has one CommandStats, but every Call.Context
    * built without a node's stats (journal replay, tests) makes a ServerStats, so it stays cheap.
