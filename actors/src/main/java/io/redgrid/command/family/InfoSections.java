@@ -2,6 +2,7 @@ package io.redgrid.command.family;
 
 import io.redgrid.command.Call;
 import io.redgrid.command.CommandTable;
+import io.redgrid.pubsub.Subscriptions;
 import io.redgrid.stats.ProcessMetrics;
 import io.redgrid.keyspace.Database;
 import io.redgrid.keyspace.Keyspace;
@@ -102,6 +103,9 @@ final class InfoSections {
     field(out, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
         + System.getProperty("os.arch"));
     field(out, "arch_bits", System.getProperty("sun.arch.data.model", "64"));
+    field(out, "monotonic_clock", "System.nanoTime");
+    field(out, "multiplexing_api", "akka-io");
+    field(out, "atomicvar_api", "java");
     field(out, "process_id", ProcessHandle.current().pid());
     field(out, "process_supervised", "no");
     field(out, "run_id", RUN_ID);
@@ -176,6 +180,10 @@ final class InfoSections {
     return String.format(Locale.ROOT, "%.6f", value);
   }
 
+  /**
+   * Redis 7.0's stats fields in its order; replication, fork, defrag and I/O-thread figures are
+   * 0 since RedGrid has none of those.
+   */
   private static void stats(ServerContext server, ServerStats stats, io.redgrid.tracking.Tracking tracking,
       StringBuilder out) {
     out.append("# Stats\r\n");
@@ -184,23 +192,52 @@ final class InfoSections {
     field(out, "instantaneous_ops_per_sec", stats.instantaneousOpsPerSec());
     field(out, "total_net_input_bytes", stats.netInputBytes.sum());
     field(out, "total_net_output_bytes", stats.netOutputBytes.sum());
+    field(out, "total_net_repl_input_bytes", 0);
+    field(out, "total_net_repl_output_bytes", 0);
     field(out, "instantaneous_input_kbps", String.format(Locale.ROOT, "%.2f", stats.instantaneousInputKbps()));
     field(out, "instantaneous_output_kbps", String.format(Locale.ROOT, "%.2f", stats.instantaneousOutputKbps()));
+    field(out, "instantaneous_input_repl_kbps", "0.00");
+    field(out, "instantaneous_output_repl_kbps", "0.00");
     field(out, "rejected_connections", stats.rejectedConnections.sum());
+    field(out, "sync_full", 0);
+    field(out, "sync_partial_ok", 0);
+    field(out, "sync_partial_err", 0);
     field(out, "expired_keys", stats.expiredKeys.sum());
+    field(out, "expired_stale_perc", "0.00");
+    field(out, "expired_time_cap_reached_count", 0);
+    field(out, "expire_cycle_cpu_milliseconds", 0);
     field(out, "evicted_keys", stats.evictedKeys.sum());
     field(out, "evicted_clients", 0);
+    field(out, "total_eviction_exceeded_time", 0);
+    field(out, "current_eviction_exceeded_time", 0);
     field(out, "keyspace_hits", stats.keyspaceHits.sum());
     field(out, "keyspace_misses", stats.keyspaceMisses.sum());
     var pubsub = server.pubsub();
-    field(out, "pubsub_channels", pubsub == null ? 0
-        : pubsub.names(io.redgrid.pubsub.Subscriptions.Kind.CHANNEL, null).size());
+    field(out, "pubsub_channels", pubsub == null ? 0 : pubsub.names(Subscriptions.Kind.CHANNEL, null).size());
     field(out, "pubsub_patterns", pubsub == null ? 0 : pubsub.patternCount());
+    field(out, "pubsubshard_channels", pubsub == null ? 0 : pubsub.names(Subscriptions.Kind.SHARD, null).size());
+    field(out, "latest_fork_usec", 0);
+    field(out, "total_forks", 0);
+    field(out, "migrate_cached_sockets", 0);
+    field(out, "slave_expires_tracked_keys", 0);
+    field(out, "active_defrag_hits", 0);
+    field(out, "active_defrag_misses", 0);
+    field(out, "active_defrag_key_hits", 0);
+    field(out, "active_defrag_key_misses", 0);
+    field(out, "total_active_defrag_time", 0);
+    field(out, "current_active_defrag_time", 0);
     field(out, "tracking_total_keys", tracking == null ? 0 : tracking.keyCount());
     field(out, "tracking_total_items", tracking == null ? 0 : tracking.itemCount());
     field(out, "tracking_total_prefixes", tracking == null ? 0 : tracking.prefixCount());
     field(out, "unexpected_error_replies", 0);
     field(out, "total_error_replies", stats.errorReplies.sum());
+    field(out, "dump_payload_sanitizations", 0);
+    field(out, "total_reads_processed", 0);
+    field(out, "total_writes_processed", 0);
+    field(out, "io_threaded_reads_processed", 0);
+    field(out, "io_threaded_writes_processed", 0);
+    field(out, "reply_buffer_shrinks", 0);
+    field(out, "reply_buffer_expands", 0);
   }
 
   private static void replication(ServerContext server, StringBuilder out) {
@@ -213,6 +250,9 @@ final class InfoSections {
     field(out, "master_repl_offset", 0);
     field(out, "second_repl_offset", -1);
     field(out, "repl_backlog_active", 0);
+    field(out, "repl_backlog_size", 1048576);
+    field(out, "repl_backlog_first_byte_offset", 0);
+    field(out, "repl_backlog_histlen", 0);
   }
 
   /** dbN:keys=..,expires=..,avg_ttl=0 for every non-empty db, summed over every shard. */
