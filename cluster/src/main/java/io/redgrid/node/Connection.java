@@ -199,8 +199,7 @@ final class Connection {
       try {
         spec = table.resolve(argv);
       } catch (CommandError e) {
-        rejected(argv, e.getMessage());
-        reply(Reply.error(e.getMessage()));
+        reply(rejected(argv, e.getMessage()));
         continue;
       }
       if (session.protocol() == 2 && session.subscriptions().active()
