@@ -184,6 +184,7 @@ final class Connection {
       synchronized (outputLock) {
         if (failure != null) {
           writer.write(Reply.error(failure.getMessage()), session.protocol());
+          protocolError(failure.getMessage());
         }
         flush(written, failure != null || session.closeRequested());
       }
@@ -361,5 +362,11 @@ final class Connection {
   private Reply rejected(byte[][] argv, String error) {
     table.rejected(argv, error, node.stats());
     return Reply.error(error);
+  }
+
+  /** A protocol error is an error reply too: total_error_replies and errorstats count it, as Redis. */
+  private void protocolError(String error) {
+    node.stats().errorReplies.increment();
+    node.stats().commands.error(error);
   }
 }

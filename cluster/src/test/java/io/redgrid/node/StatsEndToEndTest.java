@@ -238,6 +238,22 @@ class StatsEndToEndTest {
   }
 
   @Test
+  void protocolErrorsAreErrorReplies() throws Exception {
+    try (Jedis jedis = jedis()) {
+      jedis.configResetStat();
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.port())) {
+        socket.getOutputStream().write("*1\r\n$x\r\n".getBytes());
+        socket.getOutputStream().flush();
+        byte[] buffer = new byte[256];
+        int n = socket.getInputStream().read(buffer);
+        assertTrue(new String(buffer, 0, n).startsWith("-ERR Protocol error"), new String(buffer, 0, n));
+      }
+      assertEquals("count=1", field(jedis.info("errorstats"), "errorstat_ERR"));
+      assertEquals("1", field(jedis.info("stats"), "total_error_replies"));
+    }
+  }
+
+  @Test
   void startingWithoutAConfigFile() {
     try (NodeFixture fixture = new NodeFixture(); Jedis jedis = new Jedis("127.0.0.1", fixture.port())) {
       JedisDataException e = assertThrows(JedisDataException.class, jedis::configRewrite);
