@@ -76,6 +76,19 @@ class StatsCommandsTest {
   }
 
   @Test
+  void aContainerWithoutSubcommandIsRejectedOnItself() {
+    assertEquals("OK", h.cli("CONFIG", "RESETSTAT"));
+    h.cli("CONFIG");
+    h.cli("CONFIG", "nosuch");
+    h.cli("nosuch");
+    // as redis-server 7.0 answers for the same commands
+    assertEquals("# Commandstats\r\n"
+        + "cmdstat_config:calls=0,usec=0,usec_per_call=0.00,rejected_calls=1,failed_calls=0\r\n",
+        info("commandstats").replaceAll("cmdstat_config\\|resetstat:[^\r]*\r\n", ""));
+    assertEquals("# Errorstats\r\nerrorstat_ERR:count=3\r\n", info("errorstats"));
+  }
+
+  @Test
   void errorCodeIsTheFirstWordWithinThirtyTwoCharacters() {
     h.stats.commands.error("NOPERM this user has no permissions");
     h.stats.commands.error("LOADING Redis is loading the dataset in memory");
