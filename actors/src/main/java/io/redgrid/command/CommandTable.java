@@ -125,8 +125,22 @@ public final class CommandTable {
     } finally {
       remember(call);
       if (metrics != null) {
-        metrics.record(call, reply, System.nanoTime() - start);
+        timed(metrics, call, reply, start);
       }
+    }
+  }
+
+  /**
+   * Records a call once it is over: at once, or when its later reply or deferral completes
+   * (SAVE, DEBUG SLEEP), so its duration is the client's wait as in Redis, without a thread held.
+   */
+  private static void timed(CommandStats metrics, Call call, Reply reply, long start) {
+    if (call.laterReply() != null) {
+      call.laterReply().whenComplete((later, failure) -> metrics.record(call, later, System.nanoTime() - start));
+    } else if (call.deferral() != null) {
+      call.deferral().whenComplete((ignored, failure) -> metrics.record(call, reply, System.nanoTime() - start));
+    } else {
+      metrics.record(call, reply, System.nanoTime() - start);
     }
   }
 
