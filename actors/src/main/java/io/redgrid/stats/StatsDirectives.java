@@ -57,9 +57,8 @@ public final class StatsDirectives {
     return out;
   }
 
-  /** Like Redis' "%f" then trimDoubleString: 50 -> "50", 99.9 -> "99.9". */
-  static String format(double p) {
-    String text = new BigDecimal(String.format(java.util.Locale.ROOT, "%f", p)).stripTrailingZeros().toPlainString();
-    return text;
+  /** A percentile as Redis prints it ("%f" then trimDoubleString): 50 -> "50", 99.9 -> "99.9". */
+  public static String format(double p) {
+    return new BigDecimal(String.format(java.util.Locale.ROOT, "%f", p)).stripTrailingZeros().toPlainString();
   }
 }

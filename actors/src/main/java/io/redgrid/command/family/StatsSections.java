@@ -4,7 +4,7 @@ import io.redgrid.command.CommandSpec;
 import io.redgrid.command.CommandTable;
 import io.redgrid.stats.CommandCounters;
 import io.redgrid.stats.CommandStats;
-import java.math.BigDecimal;
+import io.redgrid.stats.StatsDirectives;
 import java.util.Locale;
 import java.util.Map;
 import org.HdrHistogram.AtomicHistogram;
@@ -48,15 +48,10 @@ final class StatsSections {
         if (i > 0) {
           out.append(',');
         }
-        out.append('p').append(percentile(percentiles[i])).append('=')
+        out.append('p').append(StatsDirectives.format(percentiles[i])).append('=')
             .append(String.format(Locale.ROOT, "%.3f", h.getValueAtPercentile(percentiles[i]) / 1000.0));
       }
       out.append("\r\n");
     }
-  }
-
-  /** Like Redis' "%f" then trimDoubleString: 50 -> "50", 99.9 -> "99.9". */
-  static String percentile(double p) {
-    return new BigDecimal(String.format(Locale.ROOT, "%f", p)).stripTrailingZeros().toPlainString();
   }
 }
