@@ -246,6 +246,43 @@ class StatsEndToEndTest {
     }
   }
 
+  /** Field names per section, in order. */
+  private static Map<String, List<String>> fieldNames(String info) {
+    Map<String, List<String>> sections = new java.util.LinkedHashMap<>();
+    List<String> current = null;
+    for (String line : info.split("\r\n")) {
+      if (line.startsWith("# ")) {
+        current = new java.util.ArrayList<>();
+        sections.put(line.substring(2), current);
+      } else if (!line.isEmpty() && current != null) {
+        current.add(line.substring(0, line.indexOf(':')));
+      }
+    }
+    return sections;
+  }
+
+  @Test
+  void infoFieldNamesAreRedisOnes() throws Exception {
+    Path redisDir = Files.createTempDirectory("redgrid-stats-redis");
+    try (RedisTools.RedisServer redis = new RedisTools.RedisServer(redisDir, "--save", "", "--appendonly", "no");
+        Jedis real = redis.connect(); Jedis ours = jedis()) {
+      Map<String, List<String>> expected = fieldNames(real.info("everything"));
+      Map<String, List<String>> actual = fieldNames(ours.info("everything"));
+      assertEquals(expected.keySet().stream().toList(), actual.keySet().stream().toList(), "sections in Redis' order");
+      // Server: Redis' build details RedGrid has no equivalent for.
+      List<String> serverOnlyInRedis = List.of("gcc_version");
+      for (String section : List.of("Server", "Clients", "Stats", "Replication", "CPU", "Cluster")) {
+        List<String> redisNames = new java.util.ArrayList<>(expected.get(section));
+        redisNames.removeAll(serverOnlyInRedis);
+        assertEquals(redisNames, actual.get(section), section + " has Redis' fields in Redis' order");
+      }
+      // Memory: the memory accounting fills in the rest; every name given is Redis'.
+      List<String> memory = new java.util.ArrayList<>(actual.get("Memory"));
+      memory.removeAll(expected.get("Memory"));
+      assertEquals(List.of(), memory, "Memory fields unknown to Redis");
+    }
+  }
+
   @Test
   void startingWithoutAConfigFile() {
     try (NodeFixture fixture = new NodeFixture(); Jedis jedis = new Jedis("127.0.0.1", fixture.port())) {
