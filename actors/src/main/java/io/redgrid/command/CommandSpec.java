@@ -154,6 +154,18 @@ public final class CommandSpec {
     return fullName;
   }
 
+  // stats: a dense index given by CommandTable.register, so per-command counters are array slots.
+  private int id = -1;
+
+  /** This command's index in its table (subcommands included), or -1 before registration. */
+  public int id() {
+    return id;
+  }
+
+  void id(int id) {
+    this.id = id;
+  }
+
   /** Fluent declaration; {@link #runs} finishes it. */
   public static final class Builder {
     private final String name;

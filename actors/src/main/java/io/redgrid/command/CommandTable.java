@@ -1,6 +1,8 @@
 package io.redgrid.command;
 
 import io.redgrid.protocol.Reply;
+import io.redgrid.server.ServerStats;
+import io.redgrid.stats.CommandStats;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,6 +21,7 @@ public final class CommandTable {
 
   private final CommandSpec[] slots = new CommandSpec[SLOTS];
   private final Map<String, CommandSpec> byName = new TreeMap<>();
+  private final List<CommandSpec> byId = new ArrayList<>();
 
   public CommandTable register(CommandFamily family) {
     for (CommandSpec spec : family.commands()) {
@@ -31,8 +34,19 @@ public final class CommandTable {
         index = (index + 1) & (SLOTS - 1);
       }
       slots[index] = spec;
+      byId.add(spec);
+      spec.id(byId.size() - 1);
+      for (CommandSpec sub : spec.subcommands()) {
+        byId.add(sub);
+        sub.id(byId.size() - 1);
+      }
     }
     return this;
+  }
+
+  /** Commands and subcommands by {@link CommandSpec#id()}: what per-command statistics index. */
+  public List<CommandSpec> byId() {
+    return Collections.unmodifiableList(byId);
   }
 
   /** All top-level commands, by name. */
@@ -98,13 +112,49 @@ public final class CommandTable {
   }
 
   public Reply run(Call call) {
+    // INFO commandstats, SLOWLOG, LATENCY: two clock reads per command; replay is not a call.
+    CommandStats metrics = call.replaying() ? null : call.stats().commands;
+    long start = metrics == null ? 0 : System.nanoTime();
+    Reply reply = null;
     try {
-      return call.spec().handler().run(call);
+      reply = call.spec().handler().run(call);
+      return reply;
     } catch (CommandError e) {
-      return Reply.error(e.getMessage());
+      reply = Reply.error(e.getMessage());
+      return reply;
     } finally {
       remember(call);
+      if (metrics != null) {
+        timed(metrics, call, reply, start);
+      }
     }
+  }
+
+  /**
+   * Records a call once it is over: at once, or when its later reply or deferral completes
+   * (SAVE, DEBUG SLEEP), so its duration is the client's wait as in Redis, without a thread held.
+   */
+  private static void timed(CommandStats metrics, Call call, Reply reply, long start) {
+    if (call.laterReply() != null) {
+      call.laterReply().whenComplete((later, failure) -> metrics.record(call, later, System.nanoTime() - start));
+    } else if (call.deferral() != null) {
+      call.deferral().whenComplete((ignored, failure) -> metrics.record(call, reply, System.nanoTime() - start));
+    } else {
+      metrics.record(call, reply, System.nanoTime() - start);
+    }
+  }
+
+  /**
+   * Counts a command refused before it ran (arity, unknown subcommand, NOAUTH, OOM ...): its
+   * rejected_calls when the command is known, and the error in errorstats either way.
+   */
+  public void rejected(byte[][] argv, String error, ServerStats stats) {
+    CommandSpec spec = argv.length == 0 ? null : lookup(argv[0]);
+    if (spec != null && !spec.subcommands().isEmpty() && argv.length > 1) {
+      // As Redis: an unknown subcommand has no command to charge, only errorstats.
+      spec = spec.subcommand(argv[1]);
+    }
+    stats.commands.rejected(spec, error);
   }
 
   /** CLIENT TRACKING: the keys of a read-only command are remembered for its client. */
@@ -125,6 +175,9 @@ public final class CommandTable {
     try {
       spec = resolve(argv);
     } catch (CommandError e) {
+      if (!context.replaying) {
+        rejected(argv, e.getMessage(), context.stats);
+      }
       return Reply.error(e.getMessage());
     }
     return execute(spec, argv, context);

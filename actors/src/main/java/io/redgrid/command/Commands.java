@@ -33,6 +33,7 @@ public final class Commands {
     table.register(new io.redgrid.command.family.DumpCommands());
     table.register(new io.redgrid.command.family.PersistenceCommands());
     table.register(new io.redgrid.command.family.AdminCommands());
+    table.register(new io.redgrid.command.family.StatsCommands(table));
     return table;
   }
 }

@@ -64,6 +64,10 @@ public final class ServerConfig {
         Directive.integer("tcp-keepalive", 300, 0, Integer.MAX_VALUE, true))) {
       DIRECTIVES.put(d.name(), d);
     }
+    // stats
+    for (Directive d : io.redgrid.stats.StatsDirectives.all()) {
+      DIRECTIVES.put(d.name(), d);
+    }
   }
 
   /** Every directive redis-server 7.0 knows, for a clearer refusal of the ones not implemented. */
@@ -235,13 +239,45 @@ public final class ServerConfig {
         throw new ConfigException("ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + e.getMessage());
       }
     }
+    // stats: what to restore if applying fails, as Redis restores the old values.
+    Map<String, String> previous = new LinkedHashMap<>();
+    Map<String, String> previousGiven = new LinkedHashMap<>();
+    for (String name : normalized.keySet()) {
+      previous.put(name, values.get(name));
+      previousGiven.put(name, given.get(name));
+    }
     values.putAll(normalized);
     for (String name : normalized.keySet()) {
       given.put(name, changes.entrySet().stream()
           .filter(e -> e.getKey().toLowerCase(Locale.ROOT).equals(name)).findFirst().orElseThrow().getValue());
     }
+    try {
+      for (Consumer<Map<String, String>> listener : listeners) {
+        listener.accept(normalized);
+      }
+    } catch (RuntimeException e) {
+      rollBack(previous, previousGiven);
+      throw new ConfigException("ERR CONFIG SET failed (possibly related to argument '"
+          + normalized.keySet().iterator().next() + "') - " + e.getMessage());
+    }
+  }
+
+  /** Puts back the values before a CONFIG SET whose application failed, and applies them again. */
+  private void rollBack(Map<String, String> previous, Map<String, String> previousGiven) {
+    values.putAll(previous);
+    previousGiven.forEach((name, value) -> {
+      if (value == null) {
+        given.remove(name);
+      } else {
+        given.put(name, value);
+      }
+    });
     for (Consumer<Map<String, String>> listener : listeners) {
-      listener.accept(normalized);
+      try {
+        listener.accept(previous);
+      } catch (RuntimeException ignored) {
+        // the old values were in force before: re-applying them is best effort, as in Redis
+      }
     }
   }
 
@@ -346,5 +382,23 @@ public final class ServerConfig {
   /** The {@code user} lines of the config file and arguments (ACL rules), each as its words. */
   public List<List<String>> userLines() {
     return userLines;
+  }
+
+  // ---- stats -------------------------------------------------------------------------------
+
+  /**
+   * CONFIG REWRITE: writes the current values into the file the node started with (see
+   * {@link ConfigRewrite}); throws with Redis' error text.
+   */
+  public synchronized void rewrite() throws ConfigException {
+    if (configFile == null) {
+      throw new ConfigException("ERR The server is running without a config file");
+    }
+    try {
+      String old = Files.exists(configFile) ? Files.readString(configFile, StandardCharsets.UTF_8) : "";
+      ConfigRewrite.writeAtomically(configFile, ConfigRewrite.rewrite(old, DIRECTIVES, values));
+    } catch (IOException e) {
+      throw new ConfigException("ERR Rewriting config file: " + e.getMessage());
+    }
   }
 }

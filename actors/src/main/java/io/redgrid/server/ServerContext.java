@@ -80,4 +80,12 @@ public interface ServerContext {
   default Monitors monitors() {
     return null;
   }
+
+  /**
+   * INFO memory's used_memory. The JVM heap in use by default; a node with its own memory
+   * accounting overrides this one method.
+   */
+  default long usedMemory() {
+    return io.redgrid.stats.ProcessMetrics.heapUsed();
+  }
 }

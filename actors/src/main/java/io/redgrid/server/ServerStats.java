@@ -34,6 +34,7 @@ public final class ServerStats {
     }
     lastSampleTime = nowMillis;
     lastSampleCount = count;
+    sampleNet(nowMillis);
   }
 
   public synchronized long instantaneousOpsPerSec() {
@@ -58,6 +59,76 @@ public final class ServerStats {
       java.util.Arrays.fill(opsSamples, 0);
       lastSampleCount = commandsProcessed.sum();
     }
+    resetStats();
+  }
+
+  // ---- stats -------------------------------------------------------------------------------
+
+  /** Keys evicted under maxmemory (INFO stats evicted_keys); the memory piece counts them. */
+  public final LongAdder evictedKeys = new LongAdder();
+  /** used_memory_peak: the highest used_memory seen (by INFO; Redis samples it in its cron). */
+  public final java.util.concurrent.atomic.AtomicLong peakMemory = new java.util.concurrent.atomic.AtomicLong();
+  /** commandstats, errorstats, latencystats, SLOWLOG and LATENCY. */
+  public final io.redgrid.stats.CommandStats commands = new io.redgrid.stats.CommandStats();
+  /** Allocated by the first sample: contexts without a node make a ServerStats each. */
+  private long[] inputSamples;
+  private long[] outputSamples;
+  private int netSampleIndex;
+  private long lastNetTime = -1;
+  private long lastInput;
+  private long lastOutput;
+
+  /** Like {@link #sampleOps} for network bytes: instantaneous_input_kbps / output_kbps. */
+  public synchronized void sampleNet(long nowMillis) {
+    long input = netInputBytes.sum();
+    long output = netOutputBytes.sum();
+    if (inputSamples == null) {
+      inputSamples = new long[OPS_SAMPLES];
+      outputSamples = new long[OPS_SAMPLES];
+    }
+    if (lastNetTime >= 0 && nowMillis > lastNetTime) {
+      inputSamples[netSampleIndex] = (input - lastInput) * 1000 / (nowMillis - lastNetTime);
+      outputSamples[netSampleIndex] = (output - lastOutput) * 1000 / (nowMillis - lastNetTime);
+      netSampleIndex = (netSampleIndex + 1) % OPS_SAMPLES;
+    }
+    lastNetTime = nowMillis;
+    lastInput = input;
+    lastOutput = output;
+  }
+
+  /** Bytes per second read from clients, averaged over the last samples, in kilobytes. */
+  public synchronized double instantaneousInputKbps() {
+    return average(inputSamples) / 1024.0;
+  }
+
+  public synchronized double instantaneousOutputKbps() {
+    return average(outputSamples) / 1024.0;
+  }
+
+  private static double average(long[] samples) {
+    if (samples == null) {
+      return 0;
+    }
+    long sum = 0;
+    for (long sample : samples) {
+      sum += sample;
+    }
+    return (double) sum / samples.length;
+  }
+
+  /** CONFIG RESETSTAT's part beyond the basic counters: evictions, net samples, command and error stats. */
+  private void resetStats() {
+    evictedKeys.reset();
+    peakMemory.set(0);
+    synchronized (this) {
+      if (inputSamples != null) {
+        java.util.Arrays.fill(inputSamples, 0);
+        java.util.Arrays.fill(outputSamples, 0);
+      }
+      lastInput = netInputBytes.sum();
+      lastOutput = netOutputBytes.sum();
+    }
+    commands.reset();
   }
 
   // netadmin: switches the shards read at each expiry (not counters; RESETSTAT leaves them).

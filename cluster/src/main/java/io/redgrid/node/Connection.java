@@ -186,6 +186,7 @@ final class Connection {
       synchronized (outputLock) {
         if (failure != null) {
           writer.write(Reply.error(failure.getMessage()), session.protocol());
+          protocolError(failure.getMessage());
         }
         flush(written, failure != null || session.closeRequested());
       }
@@ -201,7 +202,7 @@ final class Connection {
       try {
         spec = table.resolve(argv);
       } catch (CommandError e) {
-        reply(Reply.error(e.getMessage()));
+        reply(rejected(argv, e.getMessage()));
         continue;
       }
       if (deniedByAcl(spec, argv)) {
@@ -209,13 +210,13 @@ final class Connection {
       }
       if (session.protocol() == 2 && session.subscriptions().active()
           && !ALLOWED_WHILE_SUBSCRIBED.contains(spec.fullName())) {
-        reply(Reply.error("ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / "
+        reply(rejected(argv, "ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / "
             + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"));
         continue;
       }
       if (node.loading()) {
         if (!spec.has(Flag.LOADING)) {
-          reply(Reply.error("LOADING Redis is loading the dataset in memory"));
+          reply(rejected(argv, "LOADING Redis is loading the dataset in memory"));
           continue;
         }
         if (spec.route() != Route.CONNECTION) {
@@ -397,7 +398,7 @@ final class Connection {
     if (error == null) {
       return false;
     }
-    reply(Reply.error(error));
+    reply(rejected(argv, error));
     return true;
   }
 
@@ -414,7 +415,7 @@ final class Connection {
   private CompletionStage<Void> admitted(CommandSpec spec, byte[][] argv) {
     if (session.monitor()) {
       if (spec.has(Flag.READONLY) || spec.has(Flag.WRITE) || spec.has(Flag.MAY_REPLICATE)) {
-        reply(Reply.error("ERR Replica can't interact with the keyspace"));
+        reply(rejected(argv, "ERR Replica can't interact with the keyspace"));
         return REJECTED;
       }
       return null; // replicas are never paused
@@ -442,5 +443,20 @@ final class Connection {
       java.time.Instant now = java.time.Instant.now();
       monitors.feed(session, session.db(), spec, argv, now.getEpochSecond() * 1_000_000L + now.getNano() / 1000);
     }
+  }
+
+  /**
+   * A command refused before it ran (processCommand's checks): counted in its rejected_calls and
+   * in errorstats, as Redis' rejectCommand. Every check that refuses a command replies with this.
+   */
+  private Reply rejected(byte[][] argv, String error) {
+    table.rejected(argv, error, node.stats());
+    return Reply.error(error);
+  }
+
+  /** A protocol error is an error reply too: total_error_replies and errorstats count it, as Redis. */
+  private void protocolError(String error) {
+    node.stats().errorReplies.increment();
+    node.stats().commands.error(error);
   }
 }

@@ -108,6 +108,7 @@ public final class Node implements AutoCloseable {
       ShardMap shardMap = new ShardMap(config.keyspaceShards());
       ShardDirectory directory = new ShardDirectory(shardMap.shardCount());
       ServerStats stats = new ServerStats();
+      stats.commands.configure(config);
       Executor executor = system.executionContext();
       BlockedClients blocked = new BlockedClients(executor, (millis, task) ->
           system.scheduler().scheduleOnce(Duration.ofMillis(millis), task, system.executionContext()));
@@ -147,6 +148,7 @@ public final class Node implements AutoCloseable {
       context.keyspaceEvents(keyspaceEvents);
       context.tracking(tracking);
       context.inbox(inbox);
+      stats.commands.clientLookup(context::client);
 
       PubSubBridge.start(system, context.pubsub(), cluster.selfMember().uniqueAddress().toString(),
           () -> cluster.state().members().size() > 1, shardMap);

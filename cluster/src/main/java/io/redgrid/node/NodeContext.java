@@ -254,4 +254,9 @@ final class NodeContext implements ServerContext {
     }
     return pause;
   }
+
+  /** A connected client by id, or null (SLOWLOG names the client of a command run in a shard). */
+  ClientSession client(long id) {
+    return clients.get(id);
+  }
 }

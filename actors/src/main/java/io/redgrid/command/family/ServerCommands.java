@@ -47,6 +47,8 @@ public final class ServerCommands implements CommandFamily {
       "    Set the configuration <directive> to <value>.",
       "RESETSTAT",
       "    Reset statistics reported by the INFO command.",
+      "REWRITE",
+      "    Rewrite the configuration file.",
       "HELP",
       "    Prints this help.");
 
@@ -123,6 +125,9 @@ public final class ServerCommands implements CommandFamily {
                 command("resetstat").arity(exactly(2)).flags(ADMIN, NOSCRIPT, LOADING, STALE)
                     .summary("Resets the server's statistics.").since("2.0.0").complexity("O(1)")
                     .runs(this::configResetStat),
+                command("rewrite").arity(exactly(2)).flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                    .summary("Persists the effective configuration to file.").since("2.8.0").complexity("O(1)")
+                    .runs(this::configRewrite),
                 command("help").arity(exactly(2)).flags(LOADING, STALE)
                     .summary("Returns helpful text about the different subcommands.").since("5.0.0")
                     .complexity("O(1)").runs(call -> help(CONFIG_HELP))),
@@ -215,7 +220,7 @@ public final class ServerCommands implements CommandFamily {
 
   /** INFO [section ...] */
   private Reply info(Call call) {
-    return Reply.verbatim("txt", InfoSections.report(call).getBytes(StandardCharsets.UTF_8));
+    return Reply.verbatim("txt", InfoSections.report(call, table).getBytes(StandardCharsets.UTF_8));
   }
 
   /** CONFIG GET parameter [parameter ...]: glob patterns, matched case-insensitively. */
@@ -283,6 +288,16 @@ public final class ServerCommands implements CommandFamily {
 
   private static CommandError configSetFailed(String name, String reason) {
     return new CommandError("ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + reason);
+  }
+
+  /** CONFIG REWRITE: the current configuration into the file the node started with. */
+  private Reply configRewrite(Call call) {
+    try {
+      call.server().config().rewrite();
+    } catch (ConfigException e) {
+      throw new CommandError(e.getMessage());
+    }
+    return Reply.OK;
   }
 
   /** CONFIG RESETSTAT */
