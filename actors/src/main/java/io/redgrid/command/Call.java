@@ -45,6 +45,11 @@ public final class Call {
   private CompletionStage<?> deferral;
   private CompletionStage<Reply> laterReply;
   private BlockRequest blockRequest;
+  /** Entries this write call looked up or stored, re-measured after it (values change in place). */
+  private final boolean writes;
+  private Database[] touchedDbs;
+  private KeyEntry[] touched;
+  private int touchedCount;
 
   Call(CommandTable table, CommandSpec spec, byte[][] argv, Context context) {
     this.table = table;
@@ -63,6 +68,7 @@ public final class Call {
     this.events = context.events;
     this.tracking = context.tracking;
     this.client = context.client;
+    this.writes = spec.has(Flag.WRITE);
   }
 
   /** Where a call runs: built once per batch by the shard, the coordinator or the connection. */
@@ -372,6 +378,9 @@ public final class Call {
       }
       return null;
     }
+    if (writes && !(entry.value() instanceof byte[])) {
+      remember(database, entry);
+    }
     return entry;
   }
 
@@ -383,7 +392,7 @@ public final class Call {
       notify(db, KeyspaceEvents.KEY_MISS, "keymiss", key);
     } else {
       stats.keyspaceHits.increment();
-      entry.touch(now);
+      accessed(entry);
     }
     return entry;
   }
@@ -423,15 +432,17 @@ public final class Call {
     if (notifying(KeyspaceEvents.NEW)) {
       notifyIfNew(db, key);
     }
-    KeyEntry entry = database(key).put(key, value, expireAt);
-    entry.touch(now);
+    Database database = database(key);
+    KeyEntry entry = database.put(key, value, expireAt);
+    stored(database, entry);
     return entry;
   }
 
   /** Stores a value keeping the key's expiry: like APPEND, INCR, SETRANGE. */
   public KeyEntry replace(byte[] key, Object value) {
-    KeyEntry entry = database(key).put(key, value);
-    entry.touch(now);
+    Database database = database(key);
+    KeyEntry entry = database.put(key, value);
+    stored(database, entry);
     return entry;
   }
 
@@ -547,6 +558,97 @@ public final class Call {
     if (blocked != null && blocked.count() > 0) {
       blocked.signal(index, key);
     }
+  }
+
+  // ---- memory ----------------------------------------------------------------------------
+
+  /** The node's memory accounting and maxmemory settings. */
+  public io.redgrid.memory.MemoryGovernor memory() {
+    return stats.memory;
+  }
+
+  /** An access by a command: Redis' updateLFU under an LFU policy, the LRU time otherwise. */
+  private void accessed(KeyEntry entry) {
+    io.redgrid.memory.MemoryGovernor memory = stats.memory;
+    if (memory.policy().lfu()) {
+      io.redgrid.memory.Lfu.access(entry, now, memory.logFactor(), memory.decayTime());
+    } else {
+      entry.touch(now);
+    }
+  }
+
+  private void stored(Database database, KeyEntry entry) {
+    if (entry.lastAccess() == 0 && stats.memory.policy().lfu()) {
+      io.redgrid.memory.Lfu.created(entry, now);
+    } else {
+      accessed(entry);
+    }
+    if (writes && !(entry.value() instanceof byte[])) {
+      remember(database, entry);
+    }
+  }
+
+  private void remember(Database database, KeyEntry entry) {
+    if (touched == null) {
+      touched = new KeyEntry[4];
+      touchedDbs = new Database[4];
+    } else {
+      for (int i = 0; i < touchedCount; i++) {
+        if (touched[i] == entry) {
+          return;
+        }
+      }
+      if (touchedCount == touched.length) {
+        touched = java.util.Arrays.copyOf(touched, touchedCount * 2);
+        touchedDbs = java.util.Arrays.copyOf(touchedDbs, touchedCount * 2);
+      }
+    }
+    touched[touchedCount] = entry;
+    touchedDbs[touchedCount++] = database;
+  }
+
+  /** After a write: collection values changed in place report their new size to their database. */
+  void remeasureTouched() {
+    for (int i = 0; i < touchedCount; i++) {
+      touchedDbs[i].remeasure(touched[i]);
+    }
+    touchedCount = 0;
+  }
+
+  /**
+   * Redis' performEvictions before a write or DENYOOM command: evicts from the shards this call
+   * holds while used_memory is over maxmemory; the OOM error if the command may not run.
+   */
+  Reply performEvictions() {
+    io.redgrid.memory.MemoryGovernor memory = stats.memory;
+    if (replaying || memory.maxmemory() <= 0 || !(writes || spec.has(Flag.DENYOOM))) {
+      return null;
+    }
+    io.redgrid.memory.Evictor.Result result =
+        io.redgrid.memory.Evictor.perform(memory, shards.all(), now, this::evict);
+    if (result == io.redgrid.memory.Evictor.Result.FAIL && spec.has(Flag.DENYOOM)) {
+      return Reply.error(OOM);
+    }
+    return null;
+  }
+
+  private static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+
+  /** Evicts one key: deleted, persisted as DEL, notified as {@code evicted}, invalidated, counted. */
+  private boolean evict(Keyspace keyspace, int index, KeyEntry entry) {
+    Database database = keyspace.database(index);
+    byte[] key = entry.key();
+    if (database.get(key) != entry) {
+      return false;
+    }
+    database.remove(key);
+    stats.evictedKeys.increment();
+    effects.add(keyspace.shardId(), index, new byte[][] {DEL, key});
+    notify(index, KeyspaceEvents.EVICTED, "evicted", key);
+    if (tracking != null) {
+      tracking.invalidate(key, 0);
+    }
+    return true;
   }
 
   /** Shorthand for replies built from text. */

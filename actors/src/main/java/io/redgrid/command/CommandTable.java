@@ -99,10 +99,15 @@ public final class CommandTable {
 
   public Reply run(Call call) {
     try {
+      Reply refused = call.performEvictions();
+      if (refused != null) {
+        return refused;
+      }
       return call.spec().handler().run(call);
     } catch (CommandError e) {
       return Reply.error(e.getMessage());
     } finally {
+      call.remeasureTouched();
       remember(call);
     }
   }

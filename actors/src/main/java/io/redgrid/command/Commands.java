@@ -31,6 +31,7 @@ public final class Commands {
     table.register(new io.redgrid.command.family.PubSubCommands());
     table.register(new io.redgrid.command.family.DumpCommands());
     table.register(new io.redgrid.command.family.PersistenceCommands());
+    table.register(new io.redgrid.command.family.MemoryCommands());
     return table;
   }
 }

@@ -51,7 +51,15 @@ public final class ServerConfig {
         Directive.integer("auto-aof-rewrite-percentage", 100, 0, Integer.MAX_VALUE, true),
         Directive.memory("auto-aof-rewrite-min-size", 64L * 1024 * 1024, 0, Long.MAX_VALUE, true),
         new Directive("notify-keyspace-events", "", true,
-            value -> KeyspaceEvents.format(KeyspaceEvents.parse(value))))) {
+            value -> KeyspaceEvents.format(KeyspaceEvents.parse(value))),
+        // memory
+        Directive.memory("maxmemory", 0, 0, Long.MAX_VALUE, true),
+        Directive.oneOf("maxmemory-policy", "noeviction", true, List.of("volatile-lru", "volatile-lfu",
+            "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction")),
+        Directive.integer("maxmemory-samples", 5, 1, Integer.MAX_VALUE, true),
+        Directive.integer("maxmemory-eviction-tenacity", 10, 0, 100, true),
+        Directive.integer("lfu-log-factor", 10, 0, Integer.MAX_VALUE, true),
+        Directive.integer("lfu-decay-time", 1, 0, Integer.MAX_VALUE, true))) {
       DIRECTIVES.put(d.name(), d);
     }
   }

@@ -13,6 +13,26 @@ import java.util.random.RandomGenerator;
 public final class Database {
   private final Dict keys = new Dict();
   private final ArrayList<KeyEntry> volatileKeys = new ArrayList<>();
+  /** Sum of the entries' footprints: kept by every put, remove and remeasure, never by a scan. */
+  private long entryBytes;
+
+  /** Estimated heap bytes of this database: its entries, bucket array and volatile index. */
+  public long usedMemory() {
+    return entryBytes + keys.tableBytes() + Footprint.refs(volatileKeys.size());
+  }
+
+  /**
+   * Re-reads the footprint of an entry whose value changed in place (HSET, LPUSH ...): values
+   * keep their own sizes, so this is O(1). Entries no longer in this database are skipped.
+   */
+  public void remeasure(KeyEntry entry) {
+    if (entry.footprint < 0) {
+      return;
+    }
+    long now = Footprint.entry(entry.key, entry.value);
+    entryBytes += now - entry.footprint;
+    entry.footprint = now;
+  }
 
   public int size() {
     return keys.size();
@@ -30,9 +50,13 @@ public final class Database {
   public KeyEntry put(byte[] key, Object value) {
     KeyEntry entry = keys.get(key);
     if (entry == null) {
-      return keys.insert(key, value);
+      entry = keys.insert(key, value);
+      entry.footprint = Footprint.entry(key, value);
+      entryBytes += entry.footprint;
+      return entry;
     }
     entry.value = value;
+    remeasure(entry);
     return entry;
   }
 
@@ -47,6 +71,8 @@ public final class Database {
     KeyEntry entry = keys.remove(key);
     if (entry != null) {
       unindex(entry);
+      entryBytes -= entry.footprint;
+      entry.footprint = -1;
     }
     return entry;
   }
@@ -83,7 +109,9 @@ public final class Database {
       entry.volatileIndex = -1;
     }
     volatileKeys.clear();
+    keys.forEach(entry -> entry.footprint = -1);
     keys.clear();
+    entryBytes = 0;
   }
 
   private void unindex(KeyEntry entry) {

@@ -48,6 +48,8 @@ public final class SetValue {
   /** The table's nodes, packed in {@code [0, size)}. */
   private Node[] dense;
   private int size;
+  /** Heap bytes of the member arrays of the hash table encoding. */
+  private long elementBytes;
 
   private SetValue(boolean intset) {
     if (intset) {
@@ -66,6 +68,14 @@ public final class SetValue {
   /** An empty set encoded for {@code first} as Redis' setTypeCreate: intset if it is an integer. */
   public static SetValue forMember(byte[] first) {
     return new SetValue(Numbers.isLong(first));
+  }
+
+  /** Estimated heap bytes of this set (see {@link Footprint}), in O(1). */
+  public long footprint() {
+    if (ints != null) {
+      return 40 + Footprint.longs(ints.length);
+    }
+    return 40 + Footprint.refs(table.length) + Footprint.refs(dense.length) + 32L * size + elementBytes;
   }
 
   public int size() {
@@ -330,6 +340,7 @@ public final class SetValue {
   }
 
   private void insertNode(Node node) {
+    elementBytes += Footprint.bytes(node.member.length);
     int index = node.hash & (table.length - 1);
     node.next = table[index];
     table[index] = node;
@@ -350,6 +361,7 @@ public final class SetValue {
       previous.next = node.next;
     }
     node.next = null;
+    elementBytes -= Footprint.bytes(node.member.length);
     Node last = dense[--size];
     dense[node.slot] = last;
     last.slot = node.slot;

@@ -63,4 +63,9 @@ public interface ServerContext {
   default boolean loading() {
     return false;
   }
+
+  /** Memory accounting and maxmemory settings, for INFO memory and MEMORY STATS. */
+  default io.redgrid.memory.MemoryReport memory() {
+    return stats().memory.report();
+  }
 }

@@ -59,4 +59,9 @@ public final class ServerStats {
       lastSampleCount = commandsProcessed.sum();
     }
   }
+
+  // memory
+  public final LongAdder evictedKeys = new LongAdder();
+  /** The node's memory accounting and maxmemory settings (shared by shards, coordinator and connections). */
+  public final io.redgrid.memory.MemoryGovernor memory = new io.redgrid.memory.MemoryGovernor();
 }

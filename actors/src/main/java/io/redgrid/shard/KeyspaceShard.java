@@ -156,6 +156,7 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
 
   private void onRecovered(Keyspace keyspace) {
     recovering = false;
+    runtime.stats().memory.register(keyspace);
     runtime.directory().register(shardId, context.getSelf());
     if (runtime.inbox() != null) {
       // A shard restarted after a failure may have died with its wake-up pending: take what waits.

@@ -105,6 +105,7 @@ public final class Node implements AutoCloseable {
       ShardMap shardMap = new ShardMap(config.keyspaceShards());
       ShardDirectory directory = new ShardDirectory(shardMap.shardCount());
       ServerStats stats = new ServerStats();
+      stats.memory.bind(config);
       Executor executor = system.executionContext();
       BlockedClients blocked = new BlockedClients(executor, (millis, task) ->
           system.scheduler().scheduleOnce(Duration.ofMillis(millis), task, system.executionContext()));

@@ -60,7 +60,7 @@ final class InfoSections {
       switch (section) {
         case "server" -> server(call, out);
         case "clients" -> clients(call.server(), out);
-        case "memory" -> memory(out);
+        case "memory" -> memory(call.server(), out);
         case "persistence" -> persistence(call, out);
         case "stats" -> stats(call.server().stats(), call.server().tracking(), out);
         case "replication" -> replication(call.server(), out);
@@ -115,16 +115,10 @@ final class InfoSections {
     field(out, "clients_in_timeout_table", 0);
   }
 
-  /** used_memory is the JVM heap in use: keys and values live on the heap with everything else. */
-  private static void memory(StringBuilder out) {
-    Runtime runtime = Runtime.getRuntime();
-    long used = runtime.totalMemory() - runtime.freeMemory();
+  /** used_memory is the node's accounting of keys and values (estimated heap bytes) plus a baseline. */
+  private static void memory(io.redgrid.server.ServerContext server, StringBuilder out) {
     out.append("# Memory\r\n");
-    field(out, "used_memory", used);
-    field(out, "used_memory_human", bytesToHuman(used));
-    field(out, "maxmemory", 0);
-    field(out, "maxmemory_human", bytesToHuman(0));
-    field(out, "maxmemory_policy", "noeviction");
+    server.memory().infoFields().forEach((name, value) -> field(out, name, value));
   }
 
   private static void stats(ServerStats stats, io.redgrid.tracking.Tracking tracking, StringBuilder out) {
@@ -136,7 +130,7 @@ final class InfoSections {
     field(out, "total_net_output_bytes", stats.netOutputBytes.sum());
     field(out, "rejected_connections", stats.rejectedConnections.sum());
     field(out, "expired_keys", stats.expiredKeys.sum());
-    field(out, "evicted_keys", 0);
+    field(out, "evicted_keys", stats.evictedKeys.sum());
     field(out, "keyspace_hits", stats.keyspaceHits.sum());
     field(out, "keyspace_misses", stats.keyspaceMisses.sum());
     field(out, "tracking_total_keys", tracking == null ? 0 : tracking.keyCount());
