@@ -21,6 +21,11 @@ public final class Database {
     return entryBytes + keys.tableBytes() + Footprint.refs(volatileKeys.size());
   }
 
+  /** Sum of the entries' accounted footprints (the running total, without tables). */
+  public long entryBytes() {
+    return entryBytes;
+  }
+
   /**
    * Re-reads the footprint of an entry whose value changed in place (HSET, LPUSH ...): values
    * keep their own sizes, so this is O(1). Entries no longer in this database are skipped.

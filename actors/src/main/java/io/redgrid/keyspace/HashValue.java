@@ -91,6 +91,15 @@ public final class HashValue {
     return 48 + Footprint.refs(table.length) + Footprint.refs(dense.length) + 40L * size + elementBytes;
   }
 
+  /** The running element bytes and a walk recomputing them, for tests of the accounting. */
+  long[] elementBytesCheck() {
+    long walked = 0;
+    for (Field f = head; f != null; f = f.after) {
+      walked += Footprint.bytes(f.name.length) + Footprint.bytes(f.value.length);
+    }
+    return new long[] {elementBytes, walked};
+  }
+
   /** The first field in iteration order, or null when empty. */
   public Field first() {
     return head;

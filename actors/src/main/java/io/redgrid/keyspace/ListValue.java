@@ -33,6 +33,15 @@ public final class ListValue {
     return 32 + (items == EMPTY ? 0 : Footprint.refs(items.length)) + elementBytes;
   }
 
+  /** The running element bytes and a walk recomputing them, for tests of the accounting. */
+  long[] elementBytesCheck() {
+    long walked = 0;
+    for (int i = 0; i < size; i++) {
+      walked += Footprint.bytes(get(i).length);
+    }
+    return new long[] {elementBytes, walked};
+  }
+
   public int size() {
     return size;
   }

@@ -78,6 +78,17 @@ public final class SetValue {
     return 40 + Footprint.refs(table.length) + Footprint.refs(dense.length) + 32L * size + elementBytes;
   }
 
+  /** The running element bytes and a walk recomputing them, for tests of the accounting. */
+  long[] elementBytesCheck() {
+    long walked = 0;
+    if (ints == null) {
+      for (int i = 0; i < size; i++) {
+        walked += Footprint.bytes(dense[i].member.length);
+      }
+    }
+    return new long[] {elementBytes, walked};
+  }
+
   public int size() {
     return size;
   }

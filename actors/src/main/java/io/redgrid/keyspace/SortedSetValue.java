@@ -92,6 +92,15 @@ public final class SortedSetValue {
     return 48 + Footprint.refs(level) + Footprint.longs(level);
   }
 
+  /** The running element bytes and a walk recomputing them, for tests of the accounting. */
+  long[] elementBytesCheck() {
+    long walked = 0;
+    for (Node x = header.forward[0]; x != null; x = x.forward[0]) {
+      walked += nodeBytes(x.forward.length) + Footprint.bytes(x.member.length);
+    }
+    return new long[] {elementBytes, walked};
+  }
+
   public int size() {
     return size;
   }
