@@ -97,6 +97,11 @@ public final class Database {
     return volatileKeys.isEmpty() ? null : volatileKeys.get(random.nextInt(volatileKeys.size()));
   }
 
+  /** The key at a position of the volatile index, {@code 0 <= index < volatileCount()}. */
+  public KeyEntry volatileKey(int index) {
+    return volatileKeys.get(index);
+  }
+
   public KeyEntry random(RandomGenerator random) {
     return keys.random(random);
   }

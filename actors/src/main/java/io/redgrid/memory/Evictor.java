@@ -46,7 +46,8 @@ public final class Evictor {
     int freed = 0;
     while (used > limit) {
       if (!evictOne(governor, policy, held, now, eviction)) {
-        return Result.FAIL;
+        // Other shards evict on their own next write or tick (KeyspaceShard's timer).
+        return governor.othersCanEvict(held) ? Result.RUNNING : Result.FAIL;
       }
       freed++;
       heldBytes = 0;
@@ -115,10 +116,24 @@ public final class Evictor {
             continue;
           }
           sampled = true;
-          for (int i = 0; i < Math.min(samples, available); i++) {
+          int decay = governor.decayTime();
+          int d = db;
+          if (available <= samples) {
+            // As dictGetSomeKeys: asking for at least the whole table returns every key once.
+            if (policy.volatileOnly()) {
+              for (int i = 0; i < available; i++) {
+                KeyEntry entry = database.volatileKey(i);
+                pool.offer(entry, d, score(policy, entry, now, decay));
+              }
+            } else {
+              database.forEach(entry -> pool.offer(entry, d, score(policy, entry, now, decay)));
+            }
+            continue;
+          }
+          for (int i = 0; i < samples; i++) {
             KeyEntry entry = policy.volatileOnly() ? database.randomVolatile(random) : database.random(random);
             if (entry != null) {
-              pool.offer(entry, db, score(policy, entry, now, governor.decayTime()));
+              pool.offer(entry, d, score(policy, entry, now, decay));
             }
           }
         }

@@ -149,6 +149,27 @@ public final class MemoryGovernor {
     return false;
   }
 
+  /**
+   * Whether a shard not in {@code held} has keys the policy may evict: such a shard evicts on
+   * its own next write or timer tick, so a call that found nothing to evict locally may still
+   * run (Redis' EVICT_RUNNING) rather than fail. Read without locks: an estimate.
+   */
+  public boolean othersCanEvict(List<Keyspace> held) {
+    EvictionPolicy current = policy;
+    for (Keyspace keyspace : shards) {
+      if (keyspace == null || holds(held, keyspace.shardId())) {
+        continue;
+      }
+      for (int db = 0; db < keyspace.databaseCount(); db++) {
+        io.redgrid.keyspace.Database database = keyspace.database(db);
+        if (current.volatileOnly() ? database.volatileCount() > 0 : database.size() > 0) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   public long peak() {
     return Math.max(peak.get(), used());
   }

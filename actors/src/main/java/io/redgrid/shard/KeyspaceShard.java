@@ -340,6 +340,7 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
         }
       } while (expired > EXPIRE_SAMPLE / 4 && System.nanoTime() < deadline);
     }
+    evictOverMaxmemory(keyspace, now, events);
     if (events.isEmpty()) {
       return Effect().none();
     }
@@ -348,6 +349,31 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
   }
 
   private static final byte[] DEL = {'D', 'E', 'L'};
+
+  /**
+   * Redis' evictionTimeProc: while the node is over maxmemory, each shard also evicts from its
+   * own keys on its timer, so memory goes down even when the writes land on other shards.
+   */
+  private void evictOverMaxmemory(Keyspace keyspace, long now, List<ShardEvent> events) {
+    io.redgrid.memory.MemoryGovernor memory = runtime.stats().memory;
+    if (memory.maxmemory() <= 0) {
+      return;
+    }
+    io.redgrid.memory.Evictor.perform(memory, List.of(keyspace), now, (held, db, entry) -> {
+      Database database = held.database(db);
+      if (database.get(entry.key()) != entry) {
+        return false;
+      }
+      database.remove(entry.key());
+      runtime.stats().evictedKeys.increment();
+      events.add(new ShardEvent(db, new byte[][] {DEL, entry.key()}));
+      runtime.events().publish(KeyspaceEvents.EVICTED, "evicted", db, entry.key());
+      if (runtime.tracking() != null) {
+        runtime.tracking().invalidate(entry.key(), 0);
+      }
+      return true;
+    });
+  }
 
   private Reply safely(java.util.function.Supplier<Reply> command) {
     try {
