@@ -624,8 +624,13 @@ public final class Call {
     if (replaying || memory.maxmemory() <= 0 || !(writes || spec.has(Flag.DENYOOM))) {
       return null;
     }
-    io.redgrid.memory.Evictor.Result result =
-        io.redgrid.memory.Evictor.perform(memory, shards.all(), now, this::evict);
+    // A connection command holds no shard: it cannot evict, only be refused when nothing can.
+    List<Keyspace> held = shards == null ? List.of() : shards.all();
+    io.redgrid.memory.Evictor.Result result = held.isEmpty()
+        ? (memory.used() <= memory.maxmemory() ? io.redgrid.memory.Evictor.Result.OK
+            : memory.policy() != io.redgrid.memory.EvictionPolicy.NOEVICTION && memory.othersCanEvict(held)
+                ? io.redgrid.memory.Evictor.Result.RUNNING : io.redgrid.memory.Evictor.Result.FAIL)
+        : io.redgrid.memory.Evictor.perform(memory, held, now, this::evict);
     if (result == io.redgrid.memory.Evictor.Result.FAIL && spec.has(Flag.DENYOOM)) {
       return Reply.error(OOM);
     }

@@ -54,6 +54,7 @@ public final class ServerStats {
     netInputBytes.reset();
     netOutputBytes.reset();
     errorReplies.reset();
+    evictedKeys.reset();
     synchronized (this) {
       java.util.Arrays.fill(opsSamples, 0);
       lastSampleCount = commandsProcessed.sum();
