@@ -263,6 +263,51 @@ class MemoryEndToEndTest {
     }
   }
 
+  /** redis-cli sees the same replies and error texts from RedGrid as from a real Redis 7.0. */
+  @Test
+  void redisCliRepliesMatchARealRedis() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("redgrid-memory-redis");
+    jedis.configSet("maxmemory", "0", "maxmemory-policy", "noeviction");
+    try (RedisTools.RedisServer redis = new RedisTools.RedisServer(dir, "--save", "", "--appendonly", "no")) {
+      redis.connect().close(); // listening before the first redis-cli
+      String[][] script = {
+          {"SET", "k", "v"},
+          {"OBJECT", "FREQ", "k"},
+          {"OBJECT", "FREQ", "missing"},
+          {"MEMORY", "USAGE", "missing"},
+          {"MEMORY", "USAGE", "k", "SAMPLES", "-1"},
+          {"MEMORY", "USAGE", "k", "SAMPLES", "x"},
+          {"MEMORY", "USAGE", "k", "NOPE"},
+          {"MEMORY", "USAGE"},
+          {"MEMORY", "HELP"},
+          {"MEMORY", "PURGE"},
+          {"CONFIG", "SET", "maxmemory-policy", "nope"},
+          {"CONFIG", "SET", "maxmemory", "1kk"},
+          {"CONFIG", "SET", "maxmemory-samples", "0"},
+          {"CONFIG", "SET", "lfu-log-factor", "-1"},
+          {"CONFIG", "SET", "maxmemory-policy", "allkeys-lfu"},
+          {"OBJECT", "IDLETIME", "k"},
+          {"CONFIG", "SET", "maxmemory-policy", "noeviction", "maxmemory", "1"},
+          {"SET", "k2", "v"},
+          {"RPUSH", "list", "a"},
+          {"DEL", "k"},
+          {"CONFIG", "SET", "maxmemory", "0"},
+          {"CONFIG", "GET", "maxmemory-policy"},
+      };
+      for (String[] command : script) {
+        String[] ours = new String[command.length + 2];
+        String[] theirs = new String[command.length + 2];
+        ours[0] = theirs[0] = "-p";
+        ours[1] = Integer.toString(fixture.port());
+        theirs[1] = Integer.toString(redis.port);
+        System.arraycopy(command, 0, ours, 2, command.length);
+        System.arraycopy(command, 0, theirs, 2, command.length);
+        assertEquals(RedisTools.run("redis-cli", theirs).output(), RedisTools.run("redis-cli", ours).output(),
+            String.join(" ", command));
+      }
+    }
+  }
+
   @Test
   void memoryCommandsAnswer() {
     jedis.set("k", "value");
