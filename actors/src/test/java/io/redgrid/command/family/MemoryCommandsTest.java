@@ -53,6 +53,18 @@ class MemoryCommandsTest {
         {"SORT", "l2", "ALPHA", "STORE", "sorted"}, {"RENAME", "h", "h2"}, {"COPY", "z2", "z4"},
         {"MOVE", "z4", "3"}, {"EXPIRE", "s", "10"}, {"PERSIST", "s"}, {"GETDEL", "a"}, {"GETSET", "b", "22"},
         {"DEL", "set3"}, {"HDEL", "h2", "f1", "n", "f3"}, {"SWAPDB", "0", "3"}, {"SWAPDB", "0", "3"},
+        {"RPUSH", "q", "1", "2", "3", "4", "5"}, {"LPUSHX", "q", "0"}, {"RPUSHX", "q", "6"}, {"BLPOP", "q", "0"},
+        {"BLMOVE", "q", "q2", "RIGHT", "LEFT", "0"}, {"LMPOP", "2", "nothing", "q", "LEFT", "COUNT", "2"},
+        {"BRPOPLPUSH", "q", "q2", "0"}, {"HINCRBYFLOAT", "hf", "f", "1.25"}, {"HMSET", "hf", "a", "1", "b", "2"},
+        {"SADD", "s1", "a", "b", "c"}, {"SADD", "s2", "b", "c", "d"}, {"SDIFFSTORE", "s3", "s1", "s2"},
+        {"SINTERSTORE", "s1", "s1", "s2"}, {"SMOVE", "s2", "s1", "d"}, {"SPOP", "s2", "5"},
+        {"ZADD", "zz", "1", "a", "2", "b", "3", "c", "4", "d"}, {"ZADD", "zz", "INCR", "10", "a"},
+        {"ZREMRANGEBYSCORE", "zz", "2", "3"}, {"ZPOPMAX", "zz"}, {"ZMPOP", "1", "zz", "MIN"},
+        {"ZADD", "zy", "1", "x"}, {"ZINTERSTORE", "zi", "2", "zy", "z2"}, {"ZDIFFSTORE", "zd", "1", "zy"},
+        {"BZPOPMIN", "zy", "0"}, {"SETEX", "se", "100", "v"}, {"PSETEX", "pe", "100000", "v"},
+        {"GETEX", "se", "PERSIST"}, {"SET", "s", "overwritten-by-a-longer-value"}, {"SETNX", "s", "x"},
+        {"MSETNX", "m1", "1", "m2", "2"}, {"DECRBY", "m1", "100"}, {"RENAME", "m2", "m3"},
+        {"RENAMENX", "m3", "m4"}, {"COPY", "hf", "hf-copy", "DB", "5"}, {"UNLINK", "hf"},
     };
     for (String[] command : commands) {
       String reply = h.cli(command);
