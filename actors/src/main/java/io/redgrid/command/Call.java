@@ -378,8 +378,14 @@ public final class Call {
       }
       return null;
     }
-    if (writes && !(entry.value() instanceof byte[])) {
-      remember(database, entry);
+    if (writes) {
+      if (!replaying) {
+        // Redis' lookupKeyWrite counts as an access too (LRU time or LFU counter).
+        accessed(entry);
+      }
+      if (!(entry.value() instanceof byte[])) {
+        remember(database, entry);
+      }
     }
     return entry;
   }

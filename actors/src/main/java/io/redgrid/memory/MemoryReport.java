@@ -48,8 +48,6 @@ public record MemoryReport(
     out.put("maxmemory", Long.toString(maxmemory));
     out.put("maxmemory_human", human(maxmemory));
     out.put("maxmemory_policy", policy.text());
-    out.put("mem_fragmentation_ratio", String.format(java.util.Locale.ROOT, "%.2f",
-        used == 0 ? 0.0 : (double) heapUsed / used));
     out.put("mem_not_counted_for_evict", Long.toString(notCountedForEvict));
     out.put("mem_allocator", "jvm");
     return out;
