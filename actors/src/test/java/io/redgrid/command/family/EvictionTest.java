@@ -105,6 +105,21 @@ class EvictionTest {
   }
 
   @Test
+  void evictedKeysAreInvalidatedForTrackingClients() {
+    List<Reply> pushes = new ArrayList<>();
+    h.session.protocol(3);
+    h.session.onPush(pushes::add);
+    assertEquals("OK", h.cli("CLIENT", "TRACKING", "ON"));
+    h.cli("SET", "cached", "v");
+    assertEquals("\"v\"", h.cli("GET", "cached"));
+    limitTo(h.stats.memory.used() - 1, "allkeys-random");
+    h.cli("SET", "x", "y");
+    assertEquals(">2\r\n$10\r\ninvalidate\r\n*1\r\n$6\r\ncached\r\n", pushes.stream()
+        .map(p -> new String(io.redgrid.protocol.RespWriter.encode(p, 3), StandardCharsets.UTF_8))
+        .collect(java.util.stream.Collectors.joining()));
+  }
+
+  @Test
   void volatilePoliciesOnlyEvictKeysWithATtlAndOtherwiseRefuse() {
     h.cli("SET", "persistent", "v");
     limitTo(h.stats.memory.used() - 1, "volatile-lru");
