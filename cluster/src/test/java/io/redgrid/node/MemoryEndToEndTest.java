@@ -308,6 +308,29 @@ class MemoryEndToEndTest {
     }
   }
 
+  /** Lettuce (RESP3): MEMORY USAGE, MEMORY STATS as a RESP3 map, OBJECT FREQ, the OOM error. */
+  @Test
+  void lettuceOverResp3() {
+    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(
+        io.lettuce.core.RedisURI.create("127.0.0.1", fixture.port()));
+    try (io.lettuce.core.api.StatefulRedisConnection<String, String> connection = client.connect()) {
+      io.lettuce.core.api.sync.RedisCommands<String, String> redis = connection.sync();
+      redis.configSet("maxmemory-policy", "allkeys-lfu");
+      redis.set("lettuce", "value");
+      assertEquals(5L, redis.objectFreq("lettuce"));
+      assertTrue(redis.memoryUsage("lettuce") > 64);
+      redis.configSet("maxmemory", "1");
+      redis.configSet("maxmemory-policy", "noeviction");
+      io.lettuce.core.RedisCommandExecutionException oom = assertThrows(
+          io.lettuce.core.RedisCommandExecutionException.class, () -> redis.set("other", "v"));
+      assertEquals(OOM, oom.getMessage());
+      assertEquals(1L, redis.del("lettuce"));
+      redis.configSet("maxmemory", "0");
+    } finally {
+      client.shutdown();
+    }
+  }
+
   @Test
   void memoryCommandsAnswer() {
     jedis.set("k", "value");
