@@ -398,7 +398,9 @@ public final class Call {
       notify(db, KeyspaceEvents.KEY_MISS, "keymiss", key);
     } else {
       stats.keyspaceHits.increment();
-      accessed(entry);
+      if (!writes || replaying) { // a write's lookup counted the access already
+        accessed(entry);
+      }
     }
     return entry;
   }
