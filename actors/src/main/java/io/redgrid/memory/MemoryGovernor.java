@@ -170,6 +170,12 @@ public final class MemoryGovernor {
     return false;
   }
 
+  /** CONFIG RESETSTAT: the peak starts again from the current figure, as Redis' stat_peak_memory. */
+  public void resetPeak() {
+    peak.set(0);
+    used();
+  }
+
   public long peak() {
     return Math.max(peak.get(), used());
   }

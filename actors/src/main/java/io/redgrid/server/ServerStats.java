@@ -55,6 +55,7 @@ public final class ServerStats {
     netOutputBytes.reset();
     errorReplies.reset();
     evictedKeys.reset();
+    memory.resetPeak();
     synchronized (this) {
       java.util.Arrays.fill(opsSamples, 0);
       lastSampleCount = commandsProcessed.sum();

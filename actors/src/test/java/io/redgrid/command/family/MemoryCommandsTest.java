@@ -91,6 +91,8 @@ class MemoryCommandsTest {
     h.cli("DEL", "big");
     assertEquals(empty, h.stats.memory.used());
     assertTrue(h.stats.memory.peak() >= withBig);
+    assertEquals("OK", h.cli("CONFIG", "RESETSTAT"));
+    assertEquals(empty, h.stats.memory.peak());
   }
 
   @Test
