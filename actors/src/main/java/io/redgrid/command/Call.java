@@ -47,6 +47,11 @@ public final class Call {
   private CompletionStage<?> deferral;
   private CompletionStage<Reply> laterReply;
   private BlockRequest blockRequest;
+  /** Entries this write call looked up or stored, re-measured after it (values change in place). */
+  private final boolean writes;
+  private Database[] touchedDbs;
+  private KeyEntry[] touched;
+  private int touchedCount;
 
   Call(CommandTable table, CommandSpec spec, byte[][] argv, Context context) {
     this.table = table;
@@ -66,6 +71,7 @@ public final class Call {
     this.tracking = context.tracking;
     this.client = context.client;
     this.noTouch = context.noTouch && !"touch".equals(spec.fullName());
+    this.writes = spec.has(Flag.WRITE);
   }
 
   /** Where a call runs: built once per batch by the shard, the coordinator or the connection. */
@@ -385,6 +391,15 @@ public final class Call {
       }
       return null;
     }
+    if (writes) {
+      if (!replaying) {
+        // Redis' lookupKeyWrite counts as an access too (LRU time or LFU counter).
+        accessed(entry);
+      }
+      if (!(entry.value() instanceof byte[])) {
+        remember(database, entry);
+      }
+    }
     return entry;
   }
 
@@ -396,8 +411,8 @@ public final class Call {
       notify(db, KeyspaceEvents.KEY_MISS, "keymiss", key);
     } else {
       stats.keyspaceHits.increment();
-      if (!noTouch) {
-        entry.touch(now);
+      if (!writes || replaying) { // a write's lookup counted the access already
+        accessed(entry);
       }
     }
     return entry;
@@ -438,15 +453,17 @@ public final class Call {
     if (notifying(KeyspaceEvents.NEW)) {
       notifyIfNew(db, key);
     }
-    KeyEntry entry = database(key).put(key, value, expireAt);
-    entry.touch(now);
+    Database database = database(key);
+    KeyEntry entry = database.put(key, value, expireAt);
+    stored(database, entry);
     return entry;
   }
 
   /** Stores a value keeping the key's expiry: like APPEND, INCR, SETRANGE. */
   public KeyEntry replace(byte[] key, Object value) {
-    KeyEntry entry = database(key).put(key, value);
-    entry.touch(now);
+    Database database = database(key);
+    KeyEntry entry = database.put(key, value);
+    stored(database, entry);
     return entry;
   }
 
@@ -562,6 +579,105 @@ public final class Call {
     if (blocked != null && blocked.count() > 0) {
       blocked.signal(index, key);
     }
+  }
+
+  // ---- memory ----------------------------------------------------------------------------
+
+  /** The node's memory accounting and maxmemory settings. */
+  public io.redgrid.memory.MemoryGovernor memory() {
+    return stats.memory;
+  }
+
+  /** An access by a command: Redis' updateLFU under an LFU policy, the LRU time otherwise. */
+  private void accessed(KeyEntry entry) {
+    if (noTouch) {
+      return; // CLIENT NO-TOUCH: this client's lookups leave LRU/LFU alone
+    }
+    io.redgrid.memory.MemoryGovernor memory = stats.memory;
+    if (memory.policy().lfu()) {
+      io.redgrid.memory.Lfu.access(entry, now, memory.logFactor(), memory.decayTime());
+    } else {
+      entry.touch(now);
+    }
+  }
+
+  private void stored(Database database, KeyEntry entry) {
+    if (entry.lastAccess() == 0 && stats.memory.policy().lfu()) {
+      io.redgrid.memory.Lfu.created(entry, now);
+    } else {
+      accessed(entry);
+    }
+    if (writes && !(entry.value() instanceof byte[])) {
+      remember(database, entry);
+    }
+  }
+
+  private void remember(Database database, KeyEntry entry) {
+    if (touched == null) {
+      touched = new KeyEntry[4];
+      touchedDbs = new Database[4];
+    } else {
+      for (int i = 0; i < touchedCount; i++) {
+        if (touched[i] == entry) {
+          return;
+        }
+      }
+      if (touchedCount == touched.length) {
+        touched = java.util.Arrays.copyOf(touched, touchedCount * 2);
+        touchedDbs = java.util.Arrays.copyOf(touchedDbs, touchedCount * 2);
+      }
+    }
+    touched[touchedCount] = entry;
+    touchedDbs[touchedCount++] = database;
+  }
+
+  /** After a write: collection values changed in place report their new size to their database. */
+  void remeasureTouched() {
+    for (int i = 0; i < touchedCount; i++) {
+      touchedDbs[i].remeasure(touched[i]);
+    }
+    touchedCount = 0;
+  }
+
+  /**
+   * Redis' performEvictions before a write or DENYOOM command: evicts from the shards this call
+   * holds while used_memory is over maxmemory; the OOM error if the command may not run.
+   */
+  Reply performEvictions() {
+    io.redgrid.memory.MemoryGovernor memory = stats.memory;
+    if (replaying || memory.maxmemory() <= 0 || !(writes || spec.has(Flag.DENYOOM))) {
+      return null;
+    }
+    // A connection command holds no shard: it cannot evict, only be refused when nothing can.
+    List<Keyspace> held = shards == null ? List.of() : shards.all();
+    io.redgrid.memory.Evictor.Result result = held.isEmpty()
+        ? (memory.used() <= memory.maxmemory() ? io.redgrid.memory.Evictor.Result.OK
+            : memory.policy() != io.redgrid.memory.EvictionPolicy.NOEVICTION && memory.othersCanEvict(held)
+                ? io.redgrid.memory.Evictor.Result.RUNNING : io.redgrid.memory.Evictor.Result.FAIL)
+        : io.redgrid.memory.Evictor.perform(memory, held, now, this::evict);
+    if (result == io.redgrid.memory.Evictor.Result.FAIL && spec.has(Flag.DENYOOM)) {
+      return Reply.error(OOM);
+    }
+    return null;
+  }
+
+  private static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+
+  /** Evicts one key: deleted, persisted as DEL, notified as {@code evicted}, invalidated, counted. */
+  private boolean evict(Keyspace keyspace, int index, KeyEntry entry) {
+    Database database = keyspace.database(index);
+    byte[] key = entry.key();
+    if (database.get(key) != entry) {
+      return false;
+    }
+    database.remove(key);
+    stats.evictedKeys.increment();
+    effects.add(keyspace.shardId(), index, new byte[][] {DEL, key});
+    notify(index, KeyspaceEvents.EVICTED, "evicted", key);
+    if (tracking != null) {
+      tracking.invalidate(key, 0);
+    }
+    return true;
   }
 
   /** Shorthand for replies built from text. */

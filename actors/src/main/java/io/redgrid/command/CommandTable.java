@@ -117,12 +117,18 @@ public final class CommandTable {
     long start = metrics == null ? 0 : System.nanoTime();
     Reply reply = null;
     try {
+      Reply refused = call.performEvictions();
+      if (refused != null) {
+        reply = refused;
+        return reply;
+      }
       reply = call.spec().handler().run(call);
       return reply;
     } catch (CommandError e) {
       reply = Reply.error(e.getMessage());
       return reply;
     } finally {
+      call.remeasureTouched();
       remember(call);
       if (metrics != null) {
         timed(metrics, call, reply, start);

@@ -34,6 +34,7 @@ public final class Commands {
     table.register(new io.redgrid.command.family.PersistenceCommands());
     table.register(new io.redgrid.command.family.AdminCommands());
     table.register(new io.redgrid.command.family.StatsCommands(table));
+    table.register(new io.redgrid.command.family.MemoryCommands());
     return table;
   }
 }

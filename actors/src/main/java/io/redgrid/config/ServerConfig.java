@@ -61,7 +61,15 @@ public final class ServerConfig {
         Directive.bool("protected-mode", true, true),
         Directive.integer("maxclients", 10000, 1, 4294967295L, true),
         Directive.integer("timeout", 0, 0, Integer.MAX_VALUE, true),
-        Directive.integer("tcp-keepalive", 300, 0, Integer.MAX_VALUE, true))) {
+        Directive.integer("tcp-keepalive", 300, 0, Integer.MAX_VALUE, true),
+        // memory
+        Directive.memory("maxmemory", 0, 0, Long.MAX_VALUE, true),
+        Directive.oneOf("maxmemory-policy", "noeviction", true, List.of("volatile-lru", "volatile-lfu",
+            "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction")),
+        Directive.integer("maxmemory-samples", 5, 1, Integer.MAX_VALUE, true),
+        Directive.integer("maxmemory-eviction-tenacity", 10, 0, 100, true),
+        Directive.integer("lfu-log-factor", 10, 0, Integer.MAX_VALUE, true),
+        Directive.integer("lfu-decay-time", 1, 0, Integer.MAX_VALUE, true))) {
       DIRECTIVES.put(d.name(), d);
     }
     // stats

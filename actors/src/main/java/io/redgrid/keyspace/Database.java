@@ -13,6 +13,31 @@ import java.util.random.RandomGenerator;
 public final class Database {
   private final Dict keys = new Dict();
   private final ArrayList<KeyEntry> volatileKeys = new ArrayList<>();
+  /** Sum of the entries' footprints: kept by every put, remove and remeasure, never by a scan. */
+  private long entryBytes;
+
+  /** Estimated heap bytes of this database: its entries, bucket array and volatile index. */
+  public long usedMemory() {
+    return entryBytes + keys.tableBytes() + Footprint.refs(volatileKeys.size());
+  }
+
+  /** Sum of the entries' accounted footprints (the running total, without tables). */
+  public long entryBytes() {
+    return entryBytes;
+  }
+
+  /**
+   * Re-reads the footprint of an entry whose value changed in place (HSET, LPUSH ...): values
+   * keep their own sizes, so this is O(1). Entries no longer in this database are skipped.
+   */
+  public void remeasure(KeyEntry entry) {
+    if (entry.footprint < 0) {
+      return;
+    }
+    long now = Footprint.entry(entry.key, entry.value);
+    entryBytes += now - entry.footprint;
+    entry.footprint = now;
+  }
 
   public int size() {
     return keys.size();
@@ -30,9 +55,13 @@ public final class Database {
   public KeyEntry put(byte[] key, Object value) {
     KeyEntry entry = keys.get(key);
     if (entry == null) {
-      return keys.insert(key, value);
+      entry = keys.insert(key, value);
+      entry.footprint = Footprint.entry(key, value);
+      entryBytes += entry.footprint;
+      return entry;
     }
     entry.value = value;
+    remeasure(entry);
     return entry;
   }
 
@@ -47,6 +76,8 @@ public final class Database {
     KeyEntry entry = keys.remove(key);
     if (entry != null) {
       unindex(entry);
+      entryBytes -= entry.footprint;
+      entry.footprint = -1;
     }
     return entry;
   }
@@ -66,6 +97,11 @@ public final class Database {
     return volatileKeys.isEmpty() ? null : volatileKeys.get(random.nextInt(volatileKeys.size()));
   }
 
+  /** The key at a position of the volatile index, {@code 0 <= index < volatileCount()}. */
+  public KeyEntry volatileKey(int index) {
+    return volatileKeys.get(index);
+  }
+
   public KeyEntry random(RandomGenerator random) {
     return keys.random(random);
   }
@@ -83,7 +119,9 @@ public final class Database {
       entry.volatileIndex = -1;
     }
     volatileKeys.clear();
+    keys.forEach(entry -> entry.footprint = -1);
     keys.clear();
+    entryBytes = 0;
   }
 
   private void unindex(KeyEntry entry) {

@@ -32,6 +32,11 @@ public final class Dict {
     return h;
   }
 
+  /** Heap bytes of the bucket array. */
+  public long tableBytes() {
+    return Footprint.refs(table.length);
+  }
+
   public int size() {
     return size;
   }

@@ -65,6 +65,8 @@ public final class HashValue {
   private Field tail;
   private int size;
   private boolean listpack = true;
+  /** Heap bytes of every field's name and value arrays, kept as fields change. */
+  private long elementBytes;
 
   public int size() {
     return size;
@@ -82,6 +84,20 @@ public final class HashValue {
   /** {@code listpack} or {@code hashtable}, as OBJECT ENCODING reports it. */
   public String encoding() {
     return listpack ? "listpack" : "hashtable";
+  }
+
+  /** Estimated heap bytes of this hash (see {@link Footprint}), in O(1). */
+  public long footprint() {
+    return 48 + Footprint.refs(table.length) + Footprint.refs(dense.length) + 40L * size + elementBytes;
+  }
+
+  /** The running element bytes and a walk recomputing them, for tests of the accounting. */
+  long[] elementBytesCheck() {
+    long walked = 0;
+    for (Field f = head; f != null; f = f.after) {
+      walked += Footprint.bytes(f.name.length) + Footprint.bytes(f.value.length);
+    }
+    return new long[] {elementBytes, walked};
   }
 
   /** The first field in iteration order, or null when empty. */
@@ -116,6 +132,7 @@ public final class HashValue {
     }
     Field existing = find(name);
     if (existing != null) {
+      elementBytes += Footprint.bytes(value.length) - Footprint.bytes(existing.value.length);
       existing.value = value;
       return false;
     }
@@ -127,6 +144,7 @@ public final class HashValue {
   }
 
   private void insert(Field f) {
+    elementBytes += Footprint.bytes(f.name.length) + Footprint.bytes(f.value.length);
     int index = f.hash & (table.length - 1);
     f.chain = table[index];
     table[index] = f;
@@ -170,6 +188,7 @@ public final class HashValue {
   }
 
   private void unlink(Field f) {
+    elementBytes -= Footprint.bytes(f.name.length) + Footprint.bytes(f.value.length);
     if (f.before == null) {
       head = f.after;
     } else {

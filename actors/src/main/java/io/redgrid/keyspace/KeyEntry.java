@@ -17,6 +17,8 @@ public final class KeyEntry {
   long lastAccess;
   /** Logarithmic access counter as Redis' LFU (OBJECT FREQ). */
   int frequency;
+  /** Heap bytes accounted for this entry in its database; -1 once removed from it. */
+  long footprint;
 
   KeyEntry(byte[] key, int hash, Object value) {
     this.key = key;
@@ -56,6 +58,11 @@ public final class KeyEntry {
   /** Sets the LFU counter (RESTORE ... FREQ), 0..255. */
   public void setFrequency(int frequency) {
     this.frequency = frequency;
+  }
+
+  /** Heap bytes accounted for this entry (key, value and the entry itself). */
+  public long footprint() {
+    return footprint;
   }
 
   /** Records an access at {@code now} (keyspace clock milliseconds). */

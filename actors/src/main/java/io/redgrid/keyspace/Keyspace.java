@@ -45,6 +45,15 @@ public final class Keyspace {
     return total;
   }
 
+  /** Estimated heap bytes of this shard's data: the sum of its databases' running totals. */
+  public long usedMemory() {
+    long total = 0;
+    for (Database db : databases) {
+      total += db.usedMemory();
+    }
+    return total;
+  }
+
   public void swap(int first, int second) {
     Database kept = databases[first];
     databases[first] = databases[second];

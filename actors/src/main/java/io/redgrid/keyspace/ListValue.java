@@ -17,6 +17,8 @@ public final class ListValue {
   private byte[][] items;
   private int head;
   private int size;
+  /** Heap bytes of the element arrays, kept as elements come and go. */
+  private long elementBytes;
 
   public ListValue() {
     this.items = EMPTY;
@@ -24,6 +26,20 @@ public final class ListValue {
 
   private ListValue(int capacity) {
     this.items = capacity == 0 ? EMPTY : new byte[capacity][];
+  }
+
+  /** Estimated heap bytes of this list (see {@link Footprint}), in O(1). */
+  public long footprint() {
+    return 32 + (items == EMPTY ? 0 : Footprint.refs(items.length)) + elementBytes;
+  }
+
+  /** The running element bytes and a walk recomputing them, for tests of the accounting. */
+  long[] elementBytesCheck() {
+    long walked = 0;
+    for (int i = 0; i < size; i++) {
+      walked += Footprint.bytes(get(i).length);
+    }
+    return new long[] {elementBytes, walked};
   }
 
   public int size() {
@@ -40,19 +56,23 @@ public final class ListValue {
   }
 
   public void set(int index, byte[] element) {
-    items[slot(index)] = element;
+    int at = slot(index);
+    elementBytes += Footprint.bytes(element.length) - Footprint.bytes(items[at].length);
+    items[at] = element;
   }
 
   public void addFirst(byte[] element) {
     ensureCapacity(size + 1);
     head = head == 0 ? items.length - 1 : head - 1;
     items[head] = element;
+    elementBytes += Footprint.bytes(element.length);
     size++;
   }
 
   public void addLast(byte[] element) {
     ensureCapacity(size + 1);
     items[slot(size)] = element;
+    elementBytes += Footprint.bytes(element.length);
     size++;
   }
 
@@ -63,6 +83,7 @@ public final class ListValue {
     }
     byte[] element = items[head];
     items[head] = null;
+    elementBytes -= Footprint.bytes(element.length);
     head = head + 1 == items.length ? 0 : head + 1;
     size--;
     shrinkIfSparse();
@@ -77,6 +98,7 @@ public final class ListValue {
     int last = slot(size - 1);
     byte[] element = items[last];
     items[last] = null;
+    elementBytes -= Footprint.bytes(element.length);
     size--;
     shrinkIfSparse();
     return element;
@@ -104,6 +126,7 @@ public final class ListValue {
       }
     }
     items[slot(index)] = element;
+    elementBytes += Footprint.bytes(element.length);
     size++;
   }
 
@@ -128,6 +151,7 @@ public final class ListValue {
       for (int read = 0; read < size; read++) {
         byte[] item = items[slot(read)];
         if ((limit == 0 || removed < limit) && Arrays.equals(item, element)) {
+          elementBytes -= Footprint.bytes(item.length);
           removed++;
         } else {
           items[slot(write++)] = item;
@@ -142,6 +166,7 @@ public final class ListValue {
       for (int read = size - 1; read >= 0; read--) {
         byte[] item = items[slot(read)];
         if ((limit == 0 || removed < limit) && Arrays.equals(item, element)) {
+          elementBytes -= Footprint.bytes(item.length);
           removed++;
         } else {
           items[slot(write--)] = item;
@@ -169,9 +194,11 @@ public final class ListValue {
       return;
     }
     for (int i = 0; i < fromHead; i++) {
+      elementBytes -= Footprint.bytes(items[slot(i)].length);
       items[slot(i)] = null;
     }
     for (int i = size - fromTail; i < size; i++) {
+      elementBytes -= Footprint.bytes(items[slot(i)].length);
       items[slot(i)] = null;
     }
     head = slot(fromHead);
@@ -183,6 +210,7 @@ public final class ListValue {
     items = EMPTY;
     head = 0;
     size = 0;
+    elementBytes = 0;
   }
 
   /** An independent list with the same elements (elements are immutable, so shared). */
@@ -192,6 +220,7 @@ public final class ListValue {
       copy.items[i] = items[slot(i)];
     }
     copy.size = size;
+    copy.elementBytes = elementBytes;
     return copy;
   }
 

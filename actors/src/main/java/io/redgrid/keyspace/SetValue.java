@@ -48,6 +48,8 @@ public final class SetValue {
   /** The table's nodes, packed in {@code [0, size)}. */
   private Node[] dense;
   private int size;
+  /** Heap bytes of the member arrays of the hash table encoding. */
+  private long elementBytes;
 
   private SetValue(boolean intset) {
     if (intset) {
@@ -66,6 +68,25 @@ public final class SetValue {
   /** An empty set encoded for {@code first} as Redis' setTypeCreate: intset if it is an integer. */
   public static SetValue forMember(byte[] first) {
     return new SetValue(Numbers.isLong(first));
+  }
+
+  /** Estimated heap bytes of this set (see {@link Footprint}), in O(1). */
+  public long footprint() {
+    if (ints != null) {
+      return 40 + Footprint.longs(ints.length);
+    }
+    return 40 + Footprint.refs(table.length) + Footprint.refs(dense.length) + 32L * size + elementBytes;
+  }
+
+  /** The running element bytes and a walk recomputing them, for tests of the accounting. */
+  long[] elementBytesCheck() {
+    long walked = 0;
+    if (ints == null) {
+      for (int i = 0; i < size; i++) {
+        walked += Footprint.bytes(dense[i].member.length);
+      }
+    }
+    return new long[] {elementBytes, walked};
   }
 
   public int size() {
@@ -330,6 +351,7 @@ public final class SetValue {
   }
 
   private void insertNode(Node node) {
+    elementBytes += Footprint.bytes(node.member.length);
     int index = node.hash & (table.length - 1);
     node.next = table[index];
     table[index] = node;
@@ -350,6 +372,7 @@ public final class SetValue {
       previous.next = node.next;
     }
     node.next = null;
+    elementBytes -= Footprint.bytes(node.member.length);
     Node last = dense[--size];
     dense[node.slot] = last;
     last.slot = node.slot;

@@ -66,6 +66,8 @@ public final class SortedSetValue {
   private int size;
   private Node[] buckets = new Node[MIN_BUCKETS];
   private boolean listpack;
+  /** Heap bytes of the nodes (with their level arrays) and member arrays. */
+  private long elementBytes;
 
   /** An empty set encoded as Redis' zsetTypeCreate would for this many members of this length. */
   public SortedSetValue(long sizeHint, long maxMemberLength) {
@@ -75,6 +77,28 @@ public final class SortedSetValue {
   /** An empty set in the listpack encoding. */
   public SortedSetValue() {
     this(0, 0);
+  }
+
+  /** Estimated heap bytes of this sorted set (see {@link Footprint}), in O(1). */
+  public long footprint() {
+    return HEADER_BYTES + Footprint.refs(buckets.length) + elementBytes;
+  }
+
+  /** The set object and its MAX_LEVEL header node. */
+  private static final long HEADER_BYTES =
+      Footprint.align(12 + 4 * 4 + 4 + 4 + 1 + 8) + nodeBytes(MAX_LEVEL);
+
+  private static long nodeBytes(int level) {
+    return 48 + Footprint.refs(level) + Footprint.longs(level);
+  }
+
+  /** The running element bytes and a walk recomputing them, for tests of the accounting. */
+  long[] elementBytesCheck() {
+    long walked = 0;
+    for (Node x = header.forward[0]; x != null; x = x.forward[0]) {
+      walked += nodeBytes(x.forward.length) + Footprint.bytes(x.member.length);
+    }
+    return new long[] {elementBytes, walked};
   }
 
   public int size() {
@@ -257,6 +281,7 @@ public final class SortedSetValue {
       tail = node;
     }
     size++;
+    elementBytes += nodeBytes(nodeLevel) + Footprint.bytes(member.length);
     addToBuckets(node);
     return node;
   }
@@ -328,6 +353,7 @@ public final class SortedSetValue {
       level--;
     }
     size--;
+    elementBytes -= nodeBytes(node.forward.length) + Footprint.bytes(node.member.length);
     removeFromBuckets(node);
   }
 

@@ -81,11 +81,8 @@ public interface ServerContext {
     return null;
   }
 
-  /**
-   * INFO memory's used_memory. The JVM heap in use by default; a node with its own memory
-   * accounting overrides this one method.
-   */
-  default long usedMemory() {
-    return io.redgrid.stats.ProcessMetrics.heapUsed();
+  /** Memory accounting and maxmemory settings, for INFO memory and MEMORY STATS. */
+  default io.redgrid.memory.MemoryReport memory() {
+    return stats().memory.report();
   }
 }

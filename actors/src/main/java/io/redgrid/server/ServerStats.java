@@ -55,6 +55,8 @@ public final class ServerStats {
     netInputBytes.reset();
     netOutputBytes.reset();
     errorReplies.reset();
+    evictedKeys.reset();
+    memory.resetPeak();
     synchronized (this) {
       java.util.Arrays.fill(opsSamples, 0);
       lastSampleCount = commandsProcessed.sum();
@@ -62,12 +64,14 @@ public final class ServerStats {
     resetStats();
   }
 
+  // memory
+  /** Keys evicted under maxmemory (INFO stats evicted_keys). */
+  public final LongAdder evictedKeys = new LongAdder();
+  /** The node's memory accounting and maxmemory settings (shared by shards, coordinator and connections). */
+  public final io.redgrid.memory.MemoryGovernor memory = new io.redgrid.memory.MemoryGovernor();
+
   // ---- stats -------------------------------------------------------------------------------
 
-  /** Keys evicted under maxmemory (INFO stats evicted_keys); the memory piece counts them. */
-  public final LongAdder evictedKeys = new LongAdder();
-  /** used_memory_peak: the highest used_memory seen (by INFO; Redis samples it in its cron). */
-  public final java.util.concurrent.atomic.AtomicLong peakMemory = new java.util.concurrent.atomic.AtomicLong();
   /** commandstats, errorstats, latencystats, SLOWLOG and LATENCY. */
   public final io.redgrid.stats.CommandStats commands = new io.redgrid.stats.CommandStats();
   /** Allocated by the first sample: contexts without a node make a ServerStats each. */
@@ -116,10 +120,8 @@ public final class ServerStats {
     return (double) sum / samples.length;
   }
 
-  /** CONFIG RESETSTAT's part beyond the basic counters: evictions, net samples, command and error stats. */
+  /** CONFIG RESETSTAT's part beyond the basic counters: net samples, command and error stats. */
   private void resetStats() {
-    evictedKeys.reset();
-    peakMemory.set(0);
     synchronized (this) {
       if (inputSamples != null) {
         java.util.Arrays.fill(inputSamples, 0);

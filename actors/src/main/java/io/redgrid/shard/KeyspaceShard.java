@@ -156,6 +156,7 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
 
   private void onRecovered(Keyspace keyspace) {
     recovering = false;
+    runtime.stats().memory.register(keyspace);
     runtime.directory().register(shardId, context.getSelf());
     if (runtime.inbox() != null) {
       // A shard restarted after a failure may have died with its wake-up pending: take what waits.
@@ -313,14 +314,15 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
     if (runtime.hz().getAsInt() != tickHz) {
       scheduleExpiry();
     }
-    if (lockedBy != 0 || !runtime.stats().activeExpire || runtime.stats().expiryPaused) {
-      return Effect().none();
+    if (lockedBy != 0 || runtime.stats().expiryPaused) {
+      return Effect().none(); // CLIENT PAUSE: no expiry and no eviction, as Redis
     }
     List<ShardEvent> events = new ArrayList<>(0);
     long deadline = System.nanoTime() + EXPIRE_CYCLE_NANOS;
     long now = runtime.clock().millis();
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    for (int db = 0; db < keyspace.databaseCount(); db++) {
+    // DEBUG SET-ACTIVE-EXPIRE 0 stops the expiry sweep only.
+    for (int db = 0; runtime.stats().activeExpire && db < keyspace.databaseCount(); db++) {
       Database database = keyspace.database(db);
       int expired;
       do {
@@ -341,6 +343,7 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
         }
       } while (expired > EXPIRE_SAMPLE / 4 && System.nanoTime() < deadline);
     }
+    evictOverMaxmemory(keyspace, now, events);
     flushBroadcast();
     if (events.isEmpty()) {
       return Effect().none();
@@ -356,6 +359,31 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
     if (runtime.tracking() != null) {
       runtime.tracking().flushBroadcast();
     }
+  }
+
+  /**
+   * Redis' evictionTimeProc: while the node is over maxmemory, each shard also evicts from its
+   * own keys on its timer, so memory goes down even when the writes land on other shards.
+   */
+  private void evictOverMaxmemory(Keyspace keyspace, long now, List<ShardEvent> events) {
+    io.redgrid.memory.MemoryGovernor memory = runtime.stats().memory;
+    if (memory.maxmemory() <= 0) {
+      return;
+    }
+    io.redgrid.memory.Evictor.perform(memory, List.of(keyspace), now, (held, db, entry) -> {
+      Database database = held.database(db);
+      if (database.get(entry.key()) != entry) {
+        return false;
+      }
+      database.remove(entry.key());
+      runtime.stats().evictedKeys.increment();
+      events.add(new ShardEvent(db, new byte[][] {DEL, entry.key()}));
+      runtime.events().publish(KeyspaceEvents.EVICTED, "evicted", db, entry.key());
+      if (runtime.tracking() != null) {
+        runtime.tracking().invalidate(entry.key(), 0);
+      }
+      return true;
+    });
   }
 
   private Reply safely(java.util.function.Supplier<Reply> command) {

@@ -15,7 +15,6 @@ public final class SlowLog {
   /** Redis' SLOWLOG_ENTRY_MAX_ARGC and SLOWLOG_ENTRY_MAX_STRING. */
   static final int MAX_ARGC = 32;
   static final int MAX_STRING = 128;
-  private static final byte[] REDACTED = "(redacted)".getBytes(StandardCharsets.US_ASCII);
 
   /**
    * One logged command with its client's address and name at that time; when the client could
@@ -100,7 +99,7 @@ public final class SlowLog {
   }
 
   void add(Call call, long micros) {
-    byte[][] argv = logged(call.spec().fullName(), call.argv());
+    byte[][] argv = logged(io.redgrid.acl.Acl.redacted(call.spec(), call.argv()));
     ClientSession session = call.session() != null ? call.session() : clients.apply(call.client());
     long client = call.session() != null ? call.session().id() : call.client();
     synchronized (this) {
@@ -133,16 +132,14 @@ public final class SlowLog {
 
   /**
    * The arguments as Redis keeps them: at most 32 (the last saying how many more), each at most
-   * 128 bytes (with how many more), and secrets of AUTH-like commands redacted.
+   * 128 bytes (with how many more); secrets are redacted before (Acl.redacted).
    */
-  static byte[][] logged(String command, byte[][] argv) {
+  static byte[][] logged(byte[][] argv) {
     int argc = Math.min(argv.length, MAX_ARGC);
     byte[][] out = new byte[argc][];
     for (int j = 0; j < argc; j++) {
       if (argc != argv.length && j == argc - 1) {
         out[j] = ("... (" + (argv.length - argc + 1) + " more arguments)").getBytes(StandardCharsets.US_ASCII);
-      } else if (redacted(command, argv, j)) {
-        out[j] = REDACTED;
       } else if (argv[j].length > MAX_STRING) {
         String more = "... (" + (argv[j].length - MAX_STRING) + " more bytes)";
         byte[] cut = new byte[MAX_STRING + more.length()];
@@ -154,22 +151,5 @@ public final class SlowLog {
       }
     }
     return out;
-  }
-
-  /** Passwords never reach the slow log: AUTH's arguments, HELLO's after AUTH, MIGRATE's after AUTH/AUTH2. */
-  private static boolean redacted(String command, byte[][] argv, int j) {
-    switch (command) {
-      case "auth":
-        return j > 0;
-      case "hello":
-        return j >= 2 && (Call.equalsIgnoreCase(argv[j - 1], "AUTH")
-            || (j >= 3 && Call.equalsIgnoreCase(argv[j - 2], "AUTH")));
-      case "migrate":
-        return j >= 2 && (Call.equalsIgnoreCase(argv[j - 1], "AUTH")
-            || Call.equalsIgnoreCase(argv[j - 1], "AUTH2")
-            || (j >= 3 && Call.equalsIgnoreCase(argv[j - 2], "AUTH2")));
-      default:
-        return false;
-    }
   }
 }

@@ -62,7 +62,9 @@ public final class CommandHarness {
     for (int i = 0; i < shards; i++) {
       keyspaces[i] = new Keyspace(i, databases);
       effects[i] = new ArrayList<>();
+      stats.memory.register(keyspaces[i]);
     }
+    stats.memory.bind(config);
   }
 
   private final ShardAccess access = new ShardAccess() {
@@ -158,6 +160,11 @@ public final class CommandHarness {
       }
     }
     return acl;
+  }
+
+  /** The shards' keyspaces, for tests that inspect storage (memory accounting). */
+  public List<Keyspace> keyspaces() {
+    return List.of(keyspaces);
   }
 
   /** Runs one command with text arguments and returns its reply. */

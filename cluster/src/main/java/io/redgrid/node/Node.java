@@ -109,6 +109,7 @@ public final class Node implements AutoCloseable {
       ShardDirectory directory = new ShardDirectory(shardMap.shardCount());
       ServerStats stats = new ServerStats();
       stats.commands.configure(config);
+      stats.memory.bind(config);
       Executor executor = system.executionContext();
       BlockedClients blocked = new BlockedClients(executor, (millis, task) ->
           system.scheduler().scheduleOnce(Duration.ofMillis(millis), task, system.executionContext()));

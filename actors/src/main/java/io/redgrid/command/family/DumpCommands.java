@@ -129,11 +129,14 @@ public final class DumpCommands implements CommandFamily {
       }
     }
     KeyEntry entry = call.put(key, value, expireAt);
-    if (idle >= 0) {
+    // Redis' objectSetLRUOrLFU: FREQ counts under an LFU policy, IDLETIME under the others.
+    boolean lfu = call.memory().policy().lfu();
+    if (!lfu && idle >= 0) {
       entry.touch(call.now() - Math.min(idle, Long.MAX_VALUE / 2000) * 1000);
     }
-    if (freq >= 0) {
+    if (lfu && freq >= 0) {
       entry.setFrequency((int) freq);
+      entry.touch(call.now());
     }
     call.propagate(key, effect(key, expireAt, payload, idle, freq));
     call.notify(KeyspaceEvents.GENERIC, "restore", key);

@@ -134,31 +134,29 @@ final class InfoSections {
     field(out, "clients_in_timeout_table", 0);
   }
 
-  /** used_memory comes from {@link ServerContext#usedMemory()}; RSS and system memory from the OS. */
+  /**
+   * used_memory is the node's accounting of keys and values (estimated heap bytes, see
+   * MemoryGovernor); RSS and system memory come from the OS.
+   */
   private static void memory(ServerContext server, StringBuilder out) {
-    long used = server.usedMemory();
-    long peak = server.stats().peakMemory.accumulateAndGet(used, Math::max);
+    java.util.Map<String, String> fields = server.memory().infoFields();
+    long used = Long.parseLong(fields.get("used_memory"));
     long rss = ProcessMetrics.residentBytes();
     long system = ProcessMetrics.totalSystemMemory();
-    String maxmemory = server.config().get("maxmemory");
-    long max = maxmemory == null ? 0 : Long.parseLong(maxmemory);
-    String policy = server.config().get("maxmemory-policy");
     out.append("# Memory\r\n");
-    field(out, "used_memory", used);
-    field(out, "used_memory_human", bytesToHuman(used));
-    field(out, "used_memory_rss", rss);
-    field(out, "used_memory_rss_human", bytesToHuman(rss));
-    field(out, "used_memory_peak", peak);
-    field(out, "used_memory_peak_human", bytesToHuman(peak));
-    field(out, "used_memory_peak_perc", String.format(Locale.ROOT, "%.2f%%", peak == 0 ? 0.0 : used * 100.0 / peak));
-    field(out, "total_system_memory", system);
-    field(out, "total_system_memory_human", bytesToHuman(system));
-    field(out, "maxmemory", max);
-    field(out, "maxmemory_human", bytesToHuman(max));
-    field(out, "maxmemory_policy", policy == null ? "noeviction" : policy);
-    field(out, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", used == 0 ? 0.0 : (double) rss / used));
-    field(out, "mem_fragmentation_bytes", rss - used);
-    field(out, "mem_allocator", "jvm");
+    for (java.util.Map.Entry<String, String> f : fields.entrySet()) {
+      switch (f.getKey()) {
+        case "used_memory_rss" -> field(out, "used_memory_rss", rss);
+        case "used_memory_rss_human" -> field(out, "used_memory_rss_human", bytesToHuman(rss));
+        case "total_system_memory" -> field(out, "total_system_memory", system);
+        case "total_system_memory_human" -> field(out, "total_system_memory_human", bytesToHuman(system));
+        default -> field(out, f.getKey(), f.getValue());
+      }
+      if (f.getKey().equals("maxmemory_policy")) {
+        field(out, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", used == 0 ? 0.0 : (double) rss / used));
+        field(out, "mem_fragmentation_bytes", rss - used);
+      }
+    }
     field(out, "lazyfree_pending_objects", 0);
     field(out, "lazyfreed_objects", 0);
   }

@@ -42,6 +42,9 @@ public final class KeyCommands implements CommandFamily {
   private static final String LFU_NOT_SELECTED = "ERR An LFU maxmemory policy is not selected, "
       + "access frequency not tracked. Please note that when switching between policies at runtime "
       + "LRU and LFU data will take some time to adjust.";
+  private static final String LRU_NOT_SELECTED = "ERR An LFU maxmemory policy is selected, "
+      + "idle time not tracked. Please note that when switching between policies at runtime "
+      + "LRU and LFU data will take some time to adjust.";
   /** Redis' SCAN default COUNT. */
 
   private static final List<Reply> OBJECT_HELP = help(
@@ -492,13 +495,16 @@ public final class KeyCommands implements CommandFamily {
     return entry == null ? Reply.NULL : Call.bulk(ValueTypes.encoding(entry.value()));
   }
 
-  /** OBJECT FREQ key: only an LFU policy tracks frequency, and the policy is always noeviction. */
+  /** OBJECT FREQ key: the decayed LFU counter (Redis' LFUDecrAndReturn); only an LFU policy tracks it. */
   private Reply objectFreq(Call call) {
     KeyEntry entry = lookupNoTouch(call, call.arg(2));
     if (entry == null) {
       return Reply.NULL;
     }
-    throw new CommandError(LFU_NOT_SELECTED);
+    if (!call.memory().policy().lfu()) {
+      throw new CommandError(LFU_NOT_SELECTED);
+    }
+    return Reply.integer(io.redgrid.memory.Lfu.decayed(entry, call.now(), call.memory().decayTime()));
   }
 
   /** OBJECT IDLETIME key: seconds since the last access; looking does not count as access. */
@@ -506,6 +512,9 @@ public final class KeyCommands implements CommandFamily {
     KeyEntry entry = lookupNoTouch(call, call.arg(2));
     if (entry == null) {
       return Reply.NULL;
+    }
+    if (call.memory().policy().lfu()) {
+      throw new CommandError(LRU_NOT_SELECTED);
     }
     return Reply.integer(Math.max(0, call.now() - entry.lastAccess()) / 1000);
   }

@@ -240,8 +240,15 @@ class DumpCommandsTest {
     assertEquals("(integer) 100", h.cli("OBJECT", "IDLETIME", "idle"));
     h.clock.advance(5000);
     assertEquals("(integer) 105", h.cli("OBJECT", "IDLETIME", "idle"));
+    // Redis' objectSetLRUOrLFU: FREQ only under an LFU policy, IDLETIME only under the others.
     assertEquals("OK", restore("freq", "0", payload, "FREQ", "200"));
-    assertEquals(200, entry("freq").frequency());
+    assertEquals(0, entry("freq").frequency());
+    assertEquals("OK", h.cli("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu"));
+    assertEquals("OK", restore("freq2", "0", payload, "FREQ", "200"));
+    assertEquals("(integer) 200", h.cli("OBJECT", "FREQ", "freq2"));
+    assertEquals("OK", restore("idle2", "0", payload, "IDLETIME", "100"));
+    assertEquals("(integer) 5", h.cli("OBJECT", "FREQ", "idle2"));
+    assertEquals("OK", h.cli("CONFIG", "SET", "maxmemory-policy", "noeviction"));
     assertEquals("OK", restore("both", "0", payload, "ABSTTL", "idletime", "0", "REPLACE"));
     h.assertReplays();
   }
