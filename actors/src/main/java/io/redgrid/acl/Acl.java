@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -352,12 +351,10 @@ public final class Acl {
     return file == null || file.isEmpty() ? null : config.dir().resolve(file);
   }
 
-  /** ACL SAVE: every user to the aclfile, atomically (temp file, then rename). */
+  /** ACL SAVE: every user to the aclfile, whole or not at all. */
   public synchronized void save() throws IOException {
-    Path file = aclFile();
-    Path temp = file.resolveSibling(file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-    Files.write(temp, (String.join("\n", describeAll()) + "\n").getBytes(StandardCharsets.UTF_8));
-    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    byte[] text = (String.join("\n", describeAll()) + "\n").getBytes(StandardCharsets.UTF_8);
+    io.redgrid.files.AtomicFiles.write(aclFile(), out -> out.write(text));
   }
 
   /**

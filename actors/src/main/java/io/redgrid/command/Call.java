@@ -640,12 +640,13 @@ public final class Call {
   }
 
   /**
-   * Redis' performEvictions before a write or DENYOOM command: evicts from the shards this call
-   * holds while used_memory is over maxmemory; the OOM error if the command may not run.
+   * Redis' performEvictions before every command (processCommand runs it for reads too): evicts
+   * from the shards this call holds while used_memory is over maxmemory; the OOM error if a
+   * DENYOOM command may not run.
    */
   Reply performEvictions() {
     io.redgrid.memory.MemoryGovernor memory = stats.memory;
-    if (replaying || memory.maxmemory() <= 0 || !(writes || spec.has(Flag.DENYOOM))) {
+    if (replaying || memory.maxmemory() <= 0) {
       return null;
     }
     // A connection command holds no shard: it cannot evict, only be refused when nothing can.

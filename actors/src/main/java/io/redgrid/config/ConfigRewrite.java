@@ -1,13 +1,8 @@
 package io.redgrid.config;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedList;
@@ -37,6 +32,12 @@ public final class ConfigRewrite {
 
   /** The new text of a config file whose old text is {@code old}, for the current values. */
   static String rewrite(String old, Map<String, Directive> directives, Map<String, String> values) {
+    return rewrite(old, directives, values, null);
+  }
+
+  /** As above; {@code userLines}, unless null, replace the {@code user} lines (see ServerConfig#rewrite). */
+  static String rewrite(String old, Map<String, Directive> directives, Map<String, String> values,
+      List<String> userLines) {
     List<String> lines = new ArrayList<>();
     boolean signed = false;
     Map<String, LinkedList<Integer>> lineOf = new HashMap<>();
@@ -74,6 +75,20 @@ public final class ConfigRewrite {
         }
       } else {
         appended.add(line);
+      }
+    }
+    if (userLines != null) {
+      // Every user is written (the default one too), reusing the old user lines' places.
+      LinkedList<Integer> at = lineOf.getOrDefault("user", new LinkedList<>());
+      for (String line : userLines) {
+        if (!at.isEmpty()) {
+          lines.set(at.removeFirst(), line);
+        } else {
+          appended.add(line);
+        }
+      }
+      for (int orphan : at) {
+        lines.set(orphan, null);
       }
     }
     StringBuilder out = new StringBuilder();
@@ -172,33 +187,8 @@ public final class ConfigRewrite {
     return out.append('"').toString();
   }
 
-  /**
-   * Replaces {@code file} with {@code text} atomically: a temporary file in the same directory,
-   * forced to disk, renamed over the old one, then the directory forced (a crash leaves the old
-   * or the new file, never half of one). persistence's AtomicFiles does the same but actors
-   * cannot depend on that module.
-   */
+  /** Replaces {@code file} with {@code text}: a crash leaves the old or the new file, never half of one. */
   static void writeAtomically(Path file, String text) throws IOException {
-    Path absolute = file.toAbsolutePath();
-    Path dir = absolute.getParent();
-    Path temp = Files.createTempFile(dir, absolute.getFileName() + ".tmp-", "");
-    try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        channel.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-        channel.force(true);
-      }
-      try {
-        Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(temp);
-    }
-    try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-      directory.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      // Some file systems cannot open a directory for fsync; the rename is done either way.
-    }
+    io.redgrid.files.AtomicFiles.write(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
   }
 }

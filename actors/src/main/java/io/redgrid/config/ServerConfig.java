@@ -399,12 +399,21 @@ public final class ServerConfig {
    * {@link ConfigRewrite}); throws with Redis' error text.
    */
   public synchronized void rewrite() throws ConfigException {
+    rewrite(null);
+  }
+
+  /**
+   * CONFIG REWRITE with the ACL users: {@code userLines} ("user name rules...") replace the file's
+   * {@code user} lines, as Redis' rewriteConfigUserOption (an empty list drops them: the users
+   * live in the aclfile then); null leaves them alone.
+   */
+  public synchronized void rewrite(List<String> userLines) throws ConfigException {
     if (configFile == null) {
       throw new ConfigException("ERR The server is running without a config file");
     }
     try {
       String old = Files.exists(configFile) ? Files.readString(configFile, StandardCharsets.UTF_8) : "";
-      ConfigRewrite.writeAtomically(configFile, ConfigRewrite.rewrite(old, DIRECTIVES, values));
+      ConfigRewrite.writeAtomically(configFile, ConfigRewrite.rewrite(old, DIRECTIVES, values, userLines));
     } catch (IOException e) {
       throw new ConfigException("ERR Rewriting config file: " + e.getMessage());
     }

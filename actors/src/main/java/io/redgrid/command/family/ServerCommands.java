@@ -293,7 +293,8 @@ public final class ServerCommands implements CommandFamily {
   /** CONFIG REWRITE: the current configuration into the file the node started with. */
   private Reply configRewrite(Call call) {
     try {
-      call.server().config().rewrite();
+      io.redgrid.acl.Acl acl = call.server().acl();
+      call.server().config().rewrite(acl == null ? null : acl.aclFile() != null ? List.of() : acl.describeAll());
     } catch (ConfigException e) {
       throw new CommandError(e.getMessage());
     }

@@ -1,6 +1,6 @@
 package io.redgrid.persistence.aof;
 
-import io.redgrid.persistence.AtomicFiles;
+import io.redgrid.files.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,7 +1,7 @@
 package io.redgrid.persistence.aof;
 
-import io.redgrid.persistence.AtomicFiles;
-import io.redgrid.persistence.IoConsumer;
+import io.redgrid.files.AtomicFiles;
+import io.redgrid.files.IoConsumer;
 
 import akka.actor.AbstractExtensionId;
 import akka.actor.ActorSystem;

@@ -2,7 +2,7 @@ package io.redgrid.persistence.control;
 
 import io.redgrid.keyspace.Keyspace;
 import io.redgrid.keyspace.ShardMap;
-import io.redgrid.persistence.AtomicFiles;
+import io.redgrid.files.AtomicFiles;
 import io.redgrid.persistence.rdb.SnapshotFiles;
 import io.redgrid.rdb.KeyspaceRdb;
 import java.io.BufferedInputStream;

@@ -4,7 +4,7 @@ import io.redgrid.config.ServerConfig;
 import io.redgrid.coordinator.Coordinator;
 import io.redgrid.keyspace.Clock;
 import io.redgrid.keyspace.Keyspace;
-import io.redgrid.persistence.AtomicFiles;
+import io.redgrid.files.AtomicFiles;
 import io.redgrid.persistence.aof.AppendOnlyFile;
 import io.redgrid.persistence.rdb.SnapshotFiles;
 import io.redgrid.protocol.Reply;

@@ -1,7 +1,7 @@
 package io.redgrid.persistence.rdb;
 
-import io.redgrid.persistence.AtomicFiles;
-import io.redgrid.persistence.IoConsumer;
+import io.redgrid.files.AtomicFiles;
+import io.redgrid.files.IoConsumer;
 
 import io.redgrid.keyspace.Keyspace;
 import io.redgrid.rdb.KeyspaceRdb;

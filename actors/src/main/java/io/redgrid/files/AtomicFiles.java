@@ -1,4 +1,4 @@
-package io.redgrid.persistence;
+package io.redgrid.files;
 
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
