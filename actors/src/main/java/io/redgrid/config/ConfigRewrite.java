@@ -162,29 +162,9 @@ public final class ConfigRewrite {
     return Long.toString(bytes);
   }
 
-  /** Redis' sdscatrepr: double quotes, escapes for quotes, backslashes and control bytes. */
+  /** Redis' sdscatrepr of the value's UTF-8 bytes. */
   static String quote(String value) {
-    StringBuilder out = new StringBuilder("\"");
-    for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
-      int c = b & 0xff;
-      switch (c) {
-        case '\\' -> out.append("\\\\");
-        case '"' -> out.append("\\\"");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        case 7 -> out.append("\\a");
-        case '\b' -> out.append("\\b");
-        default -> {
-          if (c < 32 || c >= 127) {
-            out.append(String.format("\\x%02x", c));
-          } else {
-            out.append((char) c);
-          }
-        }
-      }
-    }
-    return out.append('"').toString();
+    return io.redgrid.protocol.Repr.append(new StringBuilder(), value.getBytes(StandardCharsets.UTF_8)).toString();
   }
 
   /** Replaces {@code file} with {@code text}: a crash leaves the old or the new file, never half of one. */

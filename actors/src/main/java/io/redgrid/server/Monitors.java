@@ -10,7 +10,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * in Redis' format {@code +1700000000.123456 [0 127.0.0.1:54321] "set" "k" "v"}.
  */
 public final class Monitors {
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private final CopyOnWriteArrayList<ClientSession> sessions = new CopyOnWriteArrayList<>();
   /** Read once per command: nothing else happens while nobody monitors. */
@@ -58,33 +57,8 @@ public final class Monitors {
         .append(" [").append(db).append(' ').append(address).append(']');
     for (int i = 0; i < argv.length; i++) {
       out.append(' ');
-      quote(out, argv[i]);
+      io.redgrid.protocol.Repr.append(out, argv[i]);
     }
     return out.toString();
-  }
-
-  /** Redis' sdscatrepr: printable ASCII as is, C escapes, other bytes as \xhh. */
-  static void quote(StringBuilder out, byte[] arg) {
-    out.append('"');
-    for (byte b : arg) {
-      int c = b & 0xff;
-      switch (c) {
-        case '\\' -> out.append("\\\\");
-        case '"' -> out.append("\\\"");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        case 7 -> out.append("\\a");
-        case '\b' -> out.append("\\b");
-        default -> {
-          if (c >= 0x20 && c < 0x7f) {
-            out.append((char) c);
-          } else {
-            out.append("\\x").append(HEX[c >> 4]).append(HEX[c & 15]);
-          }
-        }
-      }
-    }
-    out.append('"');
   }
 }

@@ -42,65 +42,6 @@ class NetAdminEndToEndTest {
     }
   }
 
-  /** A raw RESP connection: write inline commands, read what arrives. */
-  static final class Raw implements AutoCloseable {
-    final Socket socket;
-    final InputStream in;
-    final OutputStream out;
-
-    Raw(String host, int port) throws IOException {
-      socket = new Socket(host, port);
-      socket.setSoTimeout(5000);
-      in = socket.getInputStream();
-      out = socket.getOutputStream();
-    }
-
-    Raw send(String text) throws IOException {
-      out.write(text.getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      return this;
-    }
-
-    /** Reads until {@code expect} bytes arrived, the server closed ("<closed>") or 5 s passed. */
-    String read(int expect) throws IOException {
-      StringBuilder received = new StringBuilder();
-      byte[] buffer = new byte[8192];
-      while (received.length() < expect) {
-        int n;
-        try {
-          n = in.read(buffer);
-        } catch (java.net.SocketTimeoutException e) {
-          break;
-        }
-        if (n < 0) {
-          received.append("<closed>");
-          break;
-        }
-        received.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-      }
-      return received.toString();
-    }
-
-    /** One CRLF-terminated line. */
-    String line() throws IOException {
-      StringBuilder line = new StringBuilder();
-      int c;
-      while ((c = in.read()) != -1) {
-        if (c == '\n') {
-          return line.toString();
-        }
-        if (c != '\r') {
-          line.append((char) c);
-        }
-      }
-      return line.append("<closed>").toString();
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
-    }
-  }
 
   /** A command Jedis has no method for; the reply as text. */
   private static String send(Jedis jedis, String command, String... args) {
@@ -146,7 +87,7 @@ class NetAdminEndToEndTest {
         Jedis local = jedis(node)) {
       assertEquals("PONG", local.ping());
       long before = rejected(local);
-      try (Raw remote = new Raw(lan, node.port())) {
+      try (NodeFixture.Raw remote = new NodeFixture.Raw(lan, node.port())) {
         // Sent at once on accept, as Redis; nothing is read from the client.
         assertEquals(Admission.DENIED + "<closed>", remote.read(Admission.DENIED.length() + 8));
       }
@@ -172,7 +113,7 @@ class NetAdminEndToEndTest {
         Jedis first = jedis(node); Jedis second = jedis(node)) {
       assertEquals("PONG", first.ping());
       assertEquals("PONG", second.ping());
-      try (Raw third = new Raw("127.0.0.1", node.port())) {
+      try (NodeFixture.Raw third = new NodeFixture.Raw("127.0.0.1", node.port())) {
         assertEquals("-ERR max number of clients reached\r\n<closed>", third.read(100));
       }
       assertEquals(1, rejected(first));
@@ -182,7 +123,7 @@ class NetAdminEndToEndTest {
         assertEquals("PONG", again.ping(), "a freed place is taken again");
       }
       assertEquals("OK", first.configSet("maxclients", "1"));
-      try (Raw refused = new Raw("127.0.0.1", node.port())) {
+      try (NodeFixture.Raw refused = new NodeFixture.Raw("127.0.0.1", node.port())) {
         assertEquals("-ERR max number of clients reached\r\n<closed>", refused.read(100));
       }
     }
@@ -191,10 +132,10 @@ class NetAdminEndToEndTest {
   @Test
   void idleClientsAreClosedButNotSubscribersOrBlockedOnes() throws Exception {
     try (NodeFixture node = new NodeFixture("--timeout", "1");
-        Raw idle = new Raw("127.0.0.1", node.port());
-        Raw subscriber = new Raw("127.0.0.1", node.port());
-        Raw blocked = new Raw("127.0.0.1", node.port());
-        Raw busy = new Raw("127.0.0.1", node.port())) {
+        NodeFixture.Raw idle = new NodeFixture.Raw("127.0.0.1", node.port());
+        NodeFixture.Raw subscriber = new NodeFixture.Raw("127.0.0.1", node.port());
+        NodeFixture.Raw blocked = new NodeFixture.Raw("127.0.0.1", node.port());
+        NodeFixture.Raw busy = new NodeFixture.Raw("127.0.0.1", node.port())) {
       assertEquals("+PONG\r\n", idle.send("PING\r\n").read(7));
       assertEquals("*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n", subscriber.send("SUBSCRIBE ch\r\n").read(31));
       blocked.send("BLPOP nothing 0\r\n");
@@ -246,13 +187,13 @@ class NetAdminEndToEndTest {
 
   @Test
   void clientReplyOffAndSkip() throws Exception {
-    try (Raw raw = new Raw("127.0.0.1", fixture.port())) {
+    try (NodeFixture.Raw raw = new NodeFixture.Raw("127.0.0.1", fixture.port())) {
       raw.send("CLIENT REPLY SKIP\r\nSET reply:a 1\r\nGET reply:a\r\n");
       assertEquals("$1\r\n1\r\n", raw.read(7));
       raw.send("CLIENT REPLY OFF\r\nSET reply:a 2\r\nGET nosuch x\r\nCLIENT REPLY ON\r\nGET reply:a\r\n");
       assertEquals("+OK\r\n$1\r\n2\r\n", raw.read(12));
     }
-    try (Raw raw = new Raw("127.0.0.1", fixture.port())) {
+    try (NodeFixture.Raw raw = new NodeFixture.Raw("127.0.0.1", fixture.port())) {
       // As 7.0.15: subscribe confirmations are pushes, which REPLY OFF does not silence.
       raw.send("CLIENT REPLY OFF\r\nSUBSCRIBE reply:ch\r\n");
       assertEquals("*3\r\n$9\r\nsubscribe\r\n$8\r\nreply:ch\r\n:1\r\n", raw.read(37));
@@ -303,7 +244,7 @@ class NetAdminEndToEndTest {
 
   @Test
   void monitorStreamsCommandsInRedisFormat() throws Exception {
-    try (Raw monitor = new Raw("127.0.0.1", fixture.port()); Jedis client = jedis(fixture)) {
+    try (NodeFixture.Raw monitor = new NodeFixture.Raw("127.0.0.1", fixture.port()); Jedis client = jedis(fixture)) {
       client.ping(); // connected (and its CLIENT SETINFO sent) before monitoring starts
       assertEquals("+OK", monitor.send("MONITOR\r\n").line());
       client.set("mon:k", "a b");

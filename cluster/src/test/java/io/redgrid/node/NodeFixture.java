@@ -39,12 +39,32 @@ final class NodeFixture implements AutoCloseable {
 
   /** Sends raw bytes on a fresh connection and returns everything read until the server closes or {@code expect} bytes arrived. */
   String raw(String request, int expect) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", port())) {
+    try (Raw connection = new Raw("127.0.0.1", port())) {
+      return connection.send(request).read(expect);
+    }
+  }
+
+  /** A raw RESP connection: write inline commands, read what arrives. */
+  static final class Raw implements AutoCloseable {
+    final Socket socket;
+    final InputStream in;
+    final OutputStream out;
+
+    Raw(String host, int port) throws IOException {
+      socket = new Socket(host, port);
       socket.setSoTimeout(5000);
-      OutputStream out = socket.getOutputStream();
-      out.write(request.getBytes(StandardCharsets.UTF_8));
+      in = socket.getInputStream();
+      out = socket.getOutputStream();
+    }
+
+    Raw send(String text) throws IOException {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
       out.flush();
-      InputStream in = socket.getInputStream();
+      return this;
+    }
+
+    /** Reads until {@code expect} bytes arrived, the server closed ("<closed>") or 5 s passed. */
+    String read(int expect) throws IOException {
       StringBuilder received = new StringBuilder();
       byte[] buffer = new byte[8192];
       while (received.length() < expect) {
@@ -61,6 +81,26 @@ final class NodeFixture implements AutoCloseable {
         received.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
       }
       return received.toString();
+    }
+
+    /** One CRLF-terminated line. */
+    String line() throws IOException {
+      StringBuilder line = new StringBuilder();
+      int c;
+      while ((c = in.read()) != -1) {
+        if (c == '\n') {
+          return line.toString();
+        }
+        if (c != '\r') {
+          line.append((char) c);
+        }
+      }
+      return line.append("<closed>").toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
     }
   }
 
