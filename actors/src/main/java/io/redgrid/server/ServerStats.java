@@ -13,6 +13,9 @@ public final class ServerStats {
   public final LongAdder netInputBytes = new LongAdder();
   public final LongAdder netOutputBytes = new LongAdder();
   public final LongAdder errorReplies = new LongAdder();
+  /** Chunks read from clients and outputs written to them (INFO total_reads/writes_processed). */
+  public final LongAdder readsProcessed = new LongAdder();
+  public final LongAdder writesProcessed = new LongAdder();
   /** Redis' dirty counter: changes persisted since the last save (rdb_changes_since_last_save). */
   public final LongAdder dirty = new LongAdder();
 
@@ -55,6 +58,8 @@ public final class ServerStats {
     netInputBytes.reset();
     netOutputBytes.reset();
     errorReplies.reset();
+    readsProcessed.reset();
+    writesProcessed.reset();
     evictedKeys.reset();
     memory.resetPeak();
     synchronized (this) {

@@ -91,6 +91,7 @@ final class Connection {
   /** Called as an output leaves the queue for the socket. */
   Output taken(Output output) {
     queuedBytes.addAndGet(-output.bytes().size());
+    node.stats().writesProcessed.increment();
     if (output.written() != null) {
       output.written().complete(Done.getInstance());
     }
@@ -168,6 +169,7 @@ final class Connection {
    */
   CompletionStage<Done> process(ByteString chunk) {
     node.stats().netInputBytes.add(chunk.size());
+    node.stats().readsProcessed.increment();
     session.busy(true, System.currentTimeMillis());
     ProtocolException protocolError = null;
     try {

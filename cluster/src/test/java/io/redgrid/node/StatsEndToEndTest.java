@@ -102,6 +102,8 @@ class StatsEndToEndTest {
       assertTrue(Long.parseLong(field(all, "used_memory_rss")) > 0);
       assertTrue(Double.parseDouble(field(all, "used_cpu_user")) > 0);
       assertEquals("master", field(all, "role"));
+      assertTrue(Long.parseLong(field(all, "total_reads_processed")) >= 1);
+      assertTrue(Long.parseLong(field(all, "total_writes_processed")) >= 1);
       String two = redis.clients.jedis.util.SafeEncoder.encode(
           (byte[]) jedis.sendCommand(() -> "INFO".getBytes(), "server", "clients"));
       assertTrue(two.startsWith("# Server\r\n") && two.contains("# Clients\r\n") && !two.contains("# Memory"), two);
