@@ -44,6 +44,8 @@ public final class Call {
   private final long client;
   /** CLIENT NO-TOUCH: reads leave LRU/LFU data alone, except TOUCH's (Redis 7.2). */
   private final boolean noTouch;
+  /** Inside EXEC: blocking commands take their non-blocking form (Redis' CLIENT_DENY_BLOCKING). */
+  private final boolean denyBlocking;
   private CompletionStage<?> deferral;
   private CompletionStage<Reply> laterReply;
   private BlockRequest blockRequest;
@@ -72,6 +74,7 @@ public final class Call {
     this.client = context.client;
     this.noTouch = context.noTouch && !"touch".equals(spec.fullName());
     this.writes = spec.has(Flag.WRITE);
+    this.denyBlocking = context.denyBlocking;
   }
 
   /** Where a call runs: built once per batch by the shard, the coordinator or the connection. */
@@ -91,6 +94,13 @@ public final class Call {
     KeyspaceEvents events = KeyspaceEvents.NONE;
     Tracking tracking;
     boolean noTouch;
+    boolean denyBlocking;
+
+    /** Inside EXEC: blocking commands answer at once, as their non-blocking form. */
+    public Context denyBlocking(boolean denyBlocking) {
+      this.denyBlocking = denyBlocking;
+      return this;
+    }
 
     /** CLIENT NO-TOUCH of the client running the call. */
     public Context noTouch(boolean noTouch) {
@@ -343,7 +353,7 @@ public final class Call {
    * at once, the non-blocking form Redis uses there.
    */
   public Reply block(byte[][] keys, long timeoutMillis, Reply timeoutReply) {
-    if (blocked == null) {
+    if (blocked == null || denyBlocking) {
       return timeoutReply;
     }
     blockRequest = new BlockRequest(keys, timeoutMillis, timeoutReply);
@@ -386,6 +396,7 @@ public final class Call {
       stats.expiredKeys.increment();
       effects.add(keyspace.shardId(), index, new byte[][] {DEL, key});
       notify(index, KeyspaceEvents.EXPIRED, "expired", key);
+      stats.watchedKeys.touch(index, key, true);
       if (tracking != null) {
         tracking.invalidate(key, 0);
       }
@@ -552,7 +563,8 @@ public final class Call {
    */
   private void signal(int index, byte[][] command) {
     boolean tracked = tracking != null && !replaying && tracking.active();
-    if (!tracked && (blocked == null || blocked.count() == 0)) {
+    boolean watched = !replaying && stats.watchedKeys.active();
+    if (!tracked && !watched && (blocked == null || blocked.count() == 0)) {
       return;
     }
     CommandSpec written;
@@ -568,7 +580,23 @@ public final class Call {
       if (tracked) {
         tracking.invalidate(command[position], client);
       }
+      if (watched) {
+        stats.watchedKeys.touch(index, command[position], false);
+      }
     }
+  }
+
+  /**
+   * Redis' touchAllWatchedKeysInDb, called by FLUSHDB / FLUSHALL / SWAPDB before they change
+   * {@code index}: watched keys of it that exist there (or in {@code other}, the db SWAPDB
+   * brings in; -1 for none) dirty their watchers.
+   */
+  public void touchWatchedDb(int index, int other) {
+    if (replaying || !stats.watchedKeys.active()) {
+      return;
+    }
+    stats.watchedKeys.touchDb(index, key -> shards.keyspaceFor(key).database(index).get(key) != null
+        || (other >= 0 && shards.keyspaceFor(key).database(other).get(key) != null));
   }
 
   /**
@@ -675,6 +703,7 @@ public final class Call {
     stats.evictedKeys.increment();
     effects.add(keyspace.shardId(), index, new byte[][] {DEL, key});
     notify(index, KeyspaceEvents.EVICTED, "evicted", key);
+    stats.watchedKeys.touch(index, key, false);
     if (tracking != null) {
       tracking.invalidate(key, 0);
     }

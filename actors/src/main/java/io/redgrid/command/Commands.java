@@ -35,6 +35,7 @@ public final class Commands {
     table.register(new io.redgrid.command.family.AdminCommands());
     table.register(new io.redgrid.command.family.StatsCommands(table));
     table.register(new io.redgrid.command.family.MemoryCommands());
+    table.register(new io.redgrid.command.family.TransactionCommands());
     return table;
   }
 }

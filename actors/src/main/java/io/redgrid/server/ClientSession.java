@@ -160,6 +160,7 @@ public final class ClientSession {
 
   /** Back to a fresh connection's state (RESET). */
   public void reset() {
+    transaction.discard();
     db = 0;
     protocol = 2;
     name = null;
@@ -298,5 +299,14 @@ public final class ClientSession {
 
   public void authenticated(boolean authenticated) {
     this.authenticated = authenticated;
+  }
+
+  // ---- transactions -------------------------------------------------------------------------
+
+  private final io.redgrid.transaction.Transaction transaction = new io.redgrid.transaction.Transaction();
+
+  /** MULTI state and WATCHed keys of this client. */
+  public io.redgrid.transaction.Transaction transaction() {
+    return transaction;
   }
 }

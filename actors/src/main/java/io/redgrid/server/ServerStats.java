@@ -146,4 +146,8 @@ public final class ServerStats {
    * expired key answers as if it were gone but leaves it), as in Redis 7.0.
    */
   public volatile boolean expiryPaused;
+
+  // transactions
+  /** WATCHed keys of the node's clients: every writer (shards, coordinator) touches them. */
+  public final io.redgrid.transaction.WatchedKeys watchedKeys = new io.redgrid.transaction.WatchedKeys();
 }

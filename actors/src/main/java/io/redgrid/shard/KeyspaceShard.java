@@ -335,6 +335,7 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
             runtime.stats().expiredKeys.increment();
             events.add(new ShardEvent(db, new byte[][] {DEL, entry.key()}));
             runtime.events().publish(KeyspaceEvents.EXPIRED, "expired", db, entry.key());
+            runtime.stats().watchedKeys.touch(db, entry.key(), true);
             if (runtime.tracking() != null) {
               runtime.tracking().invalidate(entry.key(), 0);
             }
@@ -379,6 +380,7 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
       runtime.stats().evictedKeys.increment();
       events.add(new ShardEvent(db, new byte[][] {DEL, entry.key()}));
       runtime.events().publish(KeyspaceEvents.EVICTED, "evicted", db, entry.key());
+      runtime.stats().watchedKeys.touch(db, entry.key(), false);
       if (runtime.tracking() != null) {
         runtime.tracking().invalidate(entry.key(), 0);
       }

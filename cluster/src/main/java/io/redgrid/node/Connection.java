@@ -227,6 +227,26 @@ final class Connection {
           continue;
         }
       }
+      io.redgrid.transaction.Transaction transaction = session.transaction();
+      if (transaction.active()) {
+        if (!OUTSIDE_QUEUE.contains(spec.name())) {
+          // Redis' processCommand: checked like any command, then queued instead of run.
+          if (spec.has(Flag.NO_MULTI)) {
+            reply(rejected(argv, "ERR Command not allowed inside a transaction"));
+          } else {
+            transaction.queue(spec, argv);
+            reply(QUEUED);
+          }
+          continue;
+        }
+        if (spec.name().equals("exec")) {
+          CompletionStage<Void> execution = exec(spec, argv);
+          if (execution == null) {
+            continue;
+          }
+          return execution;
+        }
+      }
       CompletionStage<Void> held = admitted(spec, argv);
       if (held != null) {
         if (held == REJECTED) {
@@ -255,6 +275,11 @@ final class Connection {
         }
         case KEYS -> {
           int[] positions = spec.keys().positions(argv);
+          if (spec.name().equals("watch")) {
+            // Runs with the session, holding the keys' shards: no write slips between its checks.
+            return coordinator.run(coordinator.shardsOf(argv, positions), spec, argv, context())
+                .thenComposeAsync(this::replyAndContinue, executor);
+          }
           int shard = singleShard(argv, positions);
           if (shard >= 0 || positions.length == 0) {
             return runBatch(Math.max(shard, 0), spec, argv);
@@ -452,6 +477,7 @@ final class Connection {
    * in errorstats, as Redis' rejectCommand. Every check that refuses a command replies with this.
    */
   private Reply rejected(byte[][] argv, String error) {
+    session.transaction().abort(); // Redis' flagTransaction: EXEC will answer EXECABORT
     table.rejected(argv, error, node.stats());
     return Reply.error(error);
   }
@@ -460,5 +486,122 @@ final class Connection {
   private void protocolError(String error) {
     node.stats().errorReplies.increment();
     node.stats().commands.error(error);
+  }
+
+  // ---- transactions: MULTI queueing and EXEC ---------------------------------------------
+
+  /** Commands that run at once inside MULTI (Redis' processCommand exceptions). */
+  private static final Set<String> OUTSIDE_QUEUE = Set.of("exec", "discard", "multi", "watch", "quit", "reset");
+  private static final Reply QUEUED = Reply.simple("QUEUED");
+  private static final String EXECABORT = "EXECABORT Transaction discarded because of previous errors.";
+
+  /**
+   * EXEC of an open transaction: takes every shard its commands and watched keys live on, checks
+   * the watched keys once they are held (so a touch just before still aborts), runs the queue in
+   * order against the held keyspaces and releases them (each shard persists its part). Null when
+   * the reply is already written (EXECABORT).
+   */
+  private CompletionStage<Void> exec(CommandSpec execSpec, byte[][] execArgv) {
+    io.redgrid.transaction.Transaction transaction = session.transaction();
+    session.commandStarted(execSpec.fullName(), System.currentTimeMillis());
+    node.stats().commandsProcessed.increment();
+    if (transaction.aborted()) {
+      transaction.discard();
+      node.stats().commands.error(EXECABORT);
+      reply(Reply.error(EXECABORT));
+      return null;
+    }
+    List<io.redgrid.transaction.Transaction.Queued> queued = transaction.take();
+    return coordinator.acquire(shardsOf(queued, transaction))
+        .thenComposeAsync(holding -> runQueued(holding, queued, execSpec, execArgv), executor)
+        .thenComposeAsync(this::replyAndContinue, executor);
+  }
+
+  /** The shards EXEC holds: those of the queued commands' keys and of the watched keys. */
+  private int[] shardsOf(List<io.redgrid.transaction.Transaction.Queued> queued,
+      io.redgrid.transaction.Transaction transaction) {
+    java.util.BitSet shards = new java.util.BitSet();
+    for (io.redgrid.transaction.Transaction.Queued command : queued) {
+      switch (command.spec().route()) {
+        case ALL_SHARDS -> shards.set(0, shardMap.shardCount());
+        case KEYS -> {
+          int[] positions = command.spec().keys().positions(command.argv());
+          if (positions.length == 0) {
+            shards.set(0); // where a keyless keyed command runs outside MULTI (runBatch)
+          }
+          for (int position : positions) {
+            shards.set(shardMap.shardOf(command.argv()[position]));
+          }
+        }
+        default -> { }
+      }
+    }
+    for (io.redgrid.transaction.Transaction.Watched watched : transaction.watched()) {
+      shards.set(shardMap.shardOf(watched.key()));
+    }
+    return shards.stream().toArray();
+  }
+
+  private CompletionStage<Reply> runQueued(Coordinator.Holding holding,
+      List<io.redgrid.transaction.Transaction.Queued> queued, CommandSpec execSpec, byte[][] execArgv) {
+    io.redgrid.transaction.Transaction transaction = session.transaction();
+    boolean dirty = transaction.dirty() || watchedKeyExpired(holding, transaction);
+    transaction.unwatch(); // Redis unwatches before running the queue
+    if (dirty) {
+      feedMonitors(execSpec, execArgv);
+      return holding.release().thenApply(ignored -> Reply.NULL_ARRAY);
+    }
+    Reply[] results = new Reply[queued.size()];
+    for (int i = 0; i < results.length; i++) {
+      io.redgrid.transaction.Transaction.Queued command = queued.get(i);
+      session.commandStarted(command.spec().fullName(), System.currentTimeMillis());
+      node.stats().commandsProcessed.increment();
+      // Blocking commands take their non-blocking form; writes still wake other blocked clients.
+      Call.Context context = context().denyBlocking(true);
+      Reply result;
+      try {
+        if (command.spec().route() == Route.CONNECTION) {
+          Call call = table.prepare(command.spec(), command.argv(), context);
+          result = table.run(call);
+        } else {
+          Call call = holding.prepare(command.spec(), command.argv(), context);
+          result = holding.run(call);
+          if (call.tracking() != null) {
+            call.tracking().flushBroadcast();
+          }
+        }
+      } catch (RuntimeException e) {
+        result = Reply.error("ERR internal error: " + e);
+      }
+      if (result == null || result == BlockedClients.BLOCKED) {
+        result = Reply.NULL;
+      }
+      feedMonitors(command.spec(), command.argv());
+      results[i] = result;
+    }
+    feedMonitors(execSpec, execArgv);
+    return holding.release().thenApply(ignored -> {
+      node.blocked().serveReady();
+      return Reply.array(results);
+    });
+  }
+
+  /**
+   * Redis 7.0's isWatchedKeyExpired: a watched key that has expired since WATCH (and was not
+   * expired then) dirties the transaction even though nothing deleted it yet.
+   */
+  private boolean watchedKeyExpired(Coordinator.Holding holding, io.redgrid.transaction.Transaction transaction) {
+    long now = node.clock().millis();
+    for (io.redgrid.transaction.Transaction.Watched watched : transaction.watched()) {
+      if (watched.expired()) {
+        continue;
+      }
+      io.redgrid.keyspace.KeyEntry entry =
+          holding.keyspaceFor(watched.key()).database(watched.db()).get(watched.key());
+      if (entry != null && entry.isExpired(now)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

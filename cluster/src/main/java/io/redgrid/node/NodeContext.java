@@ -77,6 +77,7 @@ final class NodeContext implements ServerContext {
 
   void disconnect(ClientSession session) {
     blocked.disconnected(session.id());
+    session.transaction().discard(); // its WATCHed keys leave the node's registry
     pubsub.removeAll(session);
     tracking.disable(session.id());
     clients.remove(session.id());

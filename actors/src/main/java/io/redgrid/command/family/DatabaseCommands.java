@@ -54,6 +54,7 @@ public final class DatabaseCommands implements CommandFamily {
   /** FLUSHDB [ASYNC | SYNC]: ASYNC frees memory in the background in Redis; here both are immediate. */
   private Reply flushdb(Call call) {
     checkFlushMode(call);
+    call.touchWatchedDb(call.db(), -1);
     for (Keyspace keyspace : call.shards()) {
       keyspace.database(call.db()).clear();
     }
@@ -64,6 +65,9 @@ public final class DatabaseCommands implements CommandFamily {
   /** FLUSHALL [ASYNC | SYNC] */
   private Reply flushall(Call call) {
     checkFlushMode(call);
+    for (int db = 0; db < call.shards().get(0).databaseCount(); db++) {
+      call.touchWatchedDb(db, -1);
+    }
     for (Keyspace keyspace : call.shards()) {
       keyspace.flushAll();
     }
@@ -95,6 +99,8 @@ public final class DatabaseCommands implements CommandFamily {
     if (first == second) {
       return Reply.OK;
     }
+    call.touchWatchedDb(first, second);
+    call.touchWatchedDb(second, first);
     for (Keyspace keyspace : shards) {
       keyspace.swap(first, second);
     }
