@@ -81,6 +81,11 @@ public final class Transaction {
     dirty = true;
   }
 
+  /** The commands queued so far. */
+  public List<Queued> queued() {
+    return queue;
+  }
+
   /** Ends MULTI and hands over the queued commands. */
   public List<Queued> take() {
     List<Queued> taken = queue;

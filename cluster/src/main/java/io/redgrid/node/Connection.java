@@ -240,6 +240,15 @@ final class Connection {
           continue;
         }
         if (spec.name().equals("exec")) {
+          if (heldByPause(spec, transaction)) {
+            // CLIENT PAUSE WRITE holds an EXEC whose queue writes, as Redis.
+            pending.addFirst(argv);
+            session.postponed(true);
+            return node.clientPause().released().thenComposeAsync(ignored -> {
+              session.postponed(false);
+              return drain();
+            }, executor);
+          }
           CompletionStage<Void> execution = exec(spec, argv);
           if (execution == null) {
             continue;
@@ -507,8 +516,9 @@ final class Connection {
     node.stats().commandsProcessed.increment();
     if (transaction.aborted()) {
       transaction.discard();
-      node.stats().commands.error(EXECABORT);
-      reply(Reply.error(EXECABORT));
+      Reply abort = Reply.error(EXECABORT);
+      node.stats().commands.record(table.prepare(execSpec, execArgv, context()), abort, 0);
+      reply(abort);
       return null;
     }
     List<io.redgrid.transaction.Transaction.Queued> queued = transaction.take();
@@ -545,10 +555,12 @@ final class Connection {
   private CompletionStage<Reply> runQueued(Coordinator.Holding holding,
       List<io.redgrid.transaction.Transaction.Queued> queued, CommandSpec execSpec, byte[][] execArgv) {
     io.redgrid.transaction.Transaction transaction = session.transaction();
+    long start = System.nanoTime();
     boolean dirty = transaction.dirty() || watchedKeyExpired(holding, transaction);
     transaction.unwatch(); // Redis unwatches before running the queue
     if (dirty) {
       feedMonitors(execSpec, execArgv);
+      recordExec(execSpec, execArgv, Reply.NULL_ARRAY, start);
       return holding.release().thenApply(ignored -> Reply.NULL_ARRAY);
     }
     Reply[] results = new Reply[queued.size()];
@@ -576,14 +588,40 @@ final class Connection {
       if (result == null || result == BlockedClients.BLOCKED) {
         result = Reply.NULL;
       }
+      if (result instanceof Reply.Error) {
+        node.stats().errorReplies.increment(); // every error reply counts, nested ones too
+      }
       feedMonitors(command.spec(), command.argv());
       results[i] = result;
     }
     feedMonitors(execSpec, execArgv);
+    recordExec(execSpec, execArgv, Reply.OK, start);
     return holding.release().thenApply(ignored -> {
       node.blocked().serveReady();
       return Reply.array(results);
     });
+  }
+
+  /** EXEC in commandstats (its queued commands count there themselves, as they run). */
+  private void recordExec(CommandSpec execSpec, byte[][] execArgv, Reply reply, long start) {
+    node.stats().commands.record(table.prepare(execSpec, execArgv, context()), reply, System.nanoTime() - start);
+  }
+
+  /** CLIENT PAUSE: EXEC waits under ALL, and under WRITE when a queued command would be held. */
+  private boolean heldByPause(CommandSpec execSpec, io.redgrid.transaction.Transaction transaction) {
+    io.redgrid.server.ClientPause pause = node.clientPause();
+    if (session.monitor() || pause.mode() == io.redgrid.server.ClientPause.Mode.NONE) {
+      return false;
+    }
+    if (pause.holds(execSpec)) {
+      return true;
+    }
+    for (io.redgrid.transaction.Transaction.Queued command : transaction.queued()) {
+      if (pause.holds(command.spec())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

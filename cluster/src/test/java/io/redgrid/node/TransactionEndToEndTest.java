@@ -357,4 +357,70 @@ class TransactionEndToEndTest {
       node.close();
     }
   }
+
+  @Test
+  void aclRefusalWhileQueueingAbortsExec() throws Exception {
+    jedis.aclSetUser("limited", "on", "nopass", "+multi", "+exec", "+get", "+auth", "~*");
+    try (NodeFixture.Raw client = new NodeFixture.Raw("127.0.0.1", fixture.port())) {
+      assertEquals("+OK", client.send("AUTH limited x\r\n").line());
+      assertEquals("+OK", client.send("MULTI\r\n").line());
+      assertEquals("+QUEUED", client.send("GET k\r\n").line());
+      assertEquals("-NOPERM this user has no permissions to run the 'set' command",
+          client.send("SET k v\r\n").line());
+      assertEquals("-EXECABORT Transaction discarded because of previous errors.",
+          client.send("EXEC\r\n").line());
+    } finally {
+      jedis.aclDelUser("limited");
+    }
+  }
+
+  @Test
+  void statsCountExecAndItsCommands() throws Exception {
+    jedis.configResetStat();
+    assertRaw("+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n+OK\r\n"
+        + "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"
+        + "+OK\r\n-ERR unknown command 'FOO', with args beginning with: \r\n"
+        + "-EXECABORT Transaction discarded because of previous errors.\r\n",
+        "MULTI\r\nSET m 1\r\nLPUSH m 1\r\nEXEC\r\nMULTI\r\nFOO\r\nEXEC\r\n");
+    String commandstats = jedis.info("commandstats");
+    assertTrue(commandstats.contains("cmdstat_multi:calls=2,"), commandstats);
+    assertTrue(commandstats.contains("cmdstat_set:calls=1,"), commandstats);
+    assertTrue(commandstats.matches("(?s).*cmdstat_lpush:calls=1,.*failed_calls=1.*"), commandstats);
+    assertTrue(commandstats.matches("(?s).*cmdstat_exec:calls=2,[^\\r\\n]*failed_calls=1.*"), commandstats);
+    String errorstats = jedis.info("errorstats");
+    assertTrue(errorstats.contains("errorstat_EXECABORT:count=1"), errorstats);
+    assertTrue(errorstats.contains("errorstat_WRONGTYPE:count=1"), errorstats);
+    assertTrue(errorstats.contains("errorstat_ERR:count=1"), errorstats);
+    assertTrue(jedis.info("stats").contains("total_error_replies:3"));
+  }
+
+  @Test
+  void monitorShowsMultiCommandsThenExec() throws Exception {
+    try (NodeFixture.Raw monitor = new NodeFixture.Raw("127.0.0.1", fixture.port())) {
+      assertEquals("+OK", monitor.send("MONITOR\r\n").line());
+      assertRaw("+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n+OK\r\n$1\r\n1\r\n",
+          "MULTI\r\nSET m 1\r\nGET m\r\nEXEC\r\n");
+      assertTrue(monitor.line().endsWith("\"MULTI\""));
+      assertTrue(monitor.line().endsWith("\"SET\" \"m\" \"1\""));
+      assertTrue(monitor.line().endsWith("\"GET\" \"m\""));
+      assertTrue(monitor.line().endsWith("\"EXEC\""));
+    }
+  }
+
+  @Test
+  void clientPauseWriteHoldsAWritingExec() throws Exception {
+    try (NodeFixture.Raw client = new NodeFixture.Raw("127.0.0.1", fixture.port())) {
+      assertEquals("+OK\r\n+QUEUED\r\n", client.send("MULTI\r\nSET paused 1\r\n").read(14));
+      jedis.clientPause(600, redis.clients.jedis.args.ClientPauseMode.WRITE);
+      long start = System.nanoTime();
+      assertEquals("*1\r\n+OK\r\n", client.send("EXEC\r\n").read(9));
+      assertTrue(System.nanoTime() - start > 300_000_000L, "EXEC waited for the pause");
+      assertEquals("+OK\r\n+QUEUED\r\n", client.send("MULTI\r\nGET paused\r\n").read(14));
+      jedis.clientPause(600, redis.clients.jedis.args.ClientPauseMode.WRITE);
+      start = System.nanoTime();
+      assertEquals("*1\r\n$1\r\n1\r\n", client.send("EXEC\r\n").read(11));
+      assertTrue(System.nanoTime() - start < 300_000_000L, "a read-only EXEC runs during the pause");
+      jedis.clientUnpause();
+    }
+  }
 }
