@@ -77,8 +77,20 @@ public final class Transaction {
     return dirty;
   }
 
-  void markDirty() {
-    dirty = true;
+  /** Marks the transaction dirty if it still watches {@code key} (FLUSHDB / FLUSHALL / SWAPDB). */
+  synchronized void markDirty(int db, byte[] key) {
+    if (find(db, key) != null) {
+      dirty = true;
+    }
+  }
+
+  private Watched find(int db, byte[] key) {
+    for (Watched w : watched) {
+      if (w.db == db && Arrays.equals(w.key, key)) {
+        return w;
+      }
+    }
+    return null;
   }
 
   /** The commands queued so far. */
@@ -107,11 +119,9 @@ public final class Transaction {
   }
 
   /** WATCH: the caller holds the key's shard, so {@code expired} is exact. */
-  public void watch(WatchedKeys keys, int db, byte[] key, boolean expired) {
-    for (Watched w : watched) {
-      if (w.db == db && Arrays.equals(w.key, key)) {
-        return;
-      }
+  public synchronized void watch(WatchedKeys keys, int db, byte[] key, boolean expired) {
+    if (find(db, key) != null) {
+      return;
     }
     registry = keys;
     watched.add(new Watched(db, key, expired));
@@ -119,7 +129,7 @@ public final class Transaction {
   }
 
   /** UNWATCH: forgets every watched key and the dirty flag. */
-  public void unwatch() {
+  public synchronized void unwatch() {
     if (registry != null) {
       for (Watched w : watched) {
         registry.remove(this, w.db, w.key);
@@ -130,14 +140,16 @@ public final class Transaction {
   }
 
   /** Called by {@link WatchedKeys#touch} from the writer's thread. */
-  void touched(int db, byte[] key, boolean expiredDeletion) {
-    if (expiredDeletion) {
-      for (Watched w : watched) {
-        if (w.db == db && w.expired && Arrays.equals(w.key, key)) {
-          w.expired = false; // deleted now, so no longer "expired": no logical change
-          return;
-        }
-      }
+  synchronized void touched(int db, byte[] key, boolean expiredDeletion) {
+    // Checked under the lock: a writer that found this transaction just before UNWATCH / DISCARD
+    // / EXEC removed the key must not leave a stale dirty flag for the next transaction.
+    Watched w = find(db, key);
+    if (w == null) {
+      return;
+    }
+    if (expiredDeletion && w.expired) {
+      w.expired = false; // deleted now, so no longer "expired": no logical change
+      return;
     }
     dirty = true;
   }

@@ -92,7 +92,7 @@ public final class WatchedKeys {
       Key key = entry.getKey();
       if (key.db() == db && exists.test(key.key())) {
         for (Transaction transaction : List.copyOf(entry.getValue())) {
-          transaction.markDirty();
+          transaction.markDirty(db, key.key());
         }
       }
     }
