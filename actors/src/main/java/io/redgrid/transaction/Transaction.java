@@ -39,7 +39,7 @@ public final class Transaction {
     }
   }
 
-  private boolean active;
+  private volatile boolean active;
   private boolean aborted;
   private volatile boolean dirty;
   private List<Queued> queue = new ArrayList<>();
@@ -58,6 +58,9 @@ public final class Transaction {
   }
 
   public void queue(CommandSpec spec, byte[][] argv) {
+    if (aborted || dirty) {
+      return; // Redis 7.0: no memory spent on a transaction EXEC will not run
+    }
     queue.add(new Queued(spec, argv));
   }
 
@@ -91,6 +94,11 @@ public final class Transaction {
       }
     }
     return null;
+  }
+
+  /** CLIENT LIST's multi= field: queued commands in MULTI, -1 outside. */
+  public int queuedCount() {
+    return active ? queue.size() : -1;
   }
 
   /** The commands queued so far. */

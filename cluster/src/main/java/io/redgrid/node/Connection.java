@@ -234,6 +234,7 @@ final class Connection {
           if (spec.has(Flag.NO_MULTI)) {
             reply(rejected(argv, "ERR Command not allowed inside a transaction"));
           } else {
+            session.commandStarted(spec.fullName(), System.currentTimeMillis()); // CLIENT LIST cmd=
             transaction.queue(spec, argv);
             reply(QUEUED);
           }

@@ -133,12 +133,18 @@ final class ClientAdmin {
       flags.append('P');
       tracking = tracking.substring(1);
     }
+    if (client.transaction().active()) {
+      flags.append('x'); // in MULTI
+    }
     if (client.postponed() || (call.server() != null && call.server().blocked() != null
         && call.server().blocked().isBlocked(client.id()))) {
       flags.append('b');
     }
     if (!tracking.equals("N")) {
       flags.append(tracking);
+    }
+    if (client.transaction().dirty()) {
+      flags.append('d'); // a watched key was touched
     }
     if (client.closeRequested() && client != call.session()) {
       flags.append('c');

@@ -422,7 +422,7 @@ public final class ConnectionCommands implements CommandFamily {
         + " sub=" + client.subscriptions().channels()
         + " psub=" + client.subscriptions().patterns()
         + " ssub=" + client.subscriptions().shardChannels()
-        + " multi=-1 qbuf=0 qbuf-free=0"
+        + " multi=" + client.transaction().queuedCount() + " qbuf=0 qbuf-free=0"
         + " argv-mem=" + argvMem
         + " multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=" + client.outputBytes()
         + " tot-mem=" + (1024 + argvMem + client.outputBytes())

@@ -173,4 +173,23 @@ class TransactionCommandsTest {
     assertEquals(java.util.List.of(), h.effects());
     assertEquals(h.dump(), h.replayed().dump());
   }
+
+  @Test
+  void clientListShowsMultiAndDirty() {
+    assertTrue(h.cli("CLIENT", "LIST").contains(" flags=N db=0 "));
+    assertTrue(h.cli("CLIENT", "LIST").contains(" multi=-1 "));
+    h.cli("WATCH", "k");
+    h.cli("SET", "k", "1");
+    assertTrue(h.cli("CLIENT", "LIST").contains(" flags=d "), h.cli("CLIENT", "LIST"));
+    h.cli("MULTI");
+    transaction().queue(null, new byte[][] {"GET".getBytes(), "k".getBytes()});
+    String list = h.cli("CLIENT", "LIST");
+    // Redis 7.0 queues nothing once the transaction is dirty
+    assertTrue(list.contains(" flags=xd ") && list.contains(" multi=0 "), list);
+    h.cli("DISCARD");
+    h.cli("MULTI");
+    transaction().queue(null, new byte[][] {"GET".getBytes(), "k".getBytes()});
+    list = h.cli("CLIENT", "LIST");
+    assertTrue(list.contains(" flags=x ") && list.contains(" multi=1 "), list);
+  }
 }
