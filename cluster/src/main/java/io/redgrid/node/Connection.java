@@ -233,6 +233,8 @@ final class Connection {
           // Redis' processCommand: checked like any command, then queued instead of run.
           if (spec.has(Flag.NO_MULTI)) {
             reply(rejected(argv, "ERR Command not allowed inside a transaction"));
+          } else if (outOfMemoryForQueueing()) {
+            reply(rejected(argv, OOM));
           } else {
             session.commandStarted(spec.fullName(), System.currentTimeMillis()); // CLIENT LIST cmd=
             transaction.queue(spec, argv);
@@ -601,6 +603,18 @@ final class Connection {
       node.blocked().serveReady();
       return Reply.array(results);
     });
+  }
+
+  private static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+
+  /**
+   * Redis' processCommand refuses every command queued in MULTI while over maxmemory with
+   * nothing to evict (a queue could grow without bound); EXEC and DISCARD still run.
+   */
+  private boolean outOfMemoryForQueueing() {
+    io.redgrid.memory.MemoryGovernor memory = node.stats().memory;
+    return memory.maxmemory() > 0 && memory.used() > memory.maxmemory()
+        && memory.policy() == io.redgrid.memory.EvictionPolicy.NOEVICTION;
   }
 
   /** EXEC in commandstats (its queued commands count there themselves, as they run). */

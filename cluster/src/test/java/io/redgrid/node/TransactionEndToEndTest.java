@@ -423,4 +423,18 @@ class TransactionEndToEndTest {
       jedis.clientUnpause();
     }
   }
+
+  @Test
+  void queueingOverMaxmemoryIsRefused() throws Exception {
+    jedis.set("some", "data");
+    jedis.configSet("maxmemory", "1");
+    try {
+      assertRaw("+OK\r\n-OOM command not allowed when used memory > 'maxmemory'.\r\n"
+          + "-OOM command not allowed when used memory > 'maxmemory'.\r\n"
+          + "-EXECABORT Transaction discarded because of previous errors.\r\n",
+          "MULTI\r\nGET k\r\nPING\r\nEXEC\r\n");
+    } finally {
+      jedis.configSet("maxmemory", "0");
+    }
+  }
 }
