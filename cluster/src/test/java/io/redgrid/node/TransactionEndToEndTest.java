@@ -437,4 +437,13 @@ class TransactionEndToEndTest {
       jedis.configSet("maxmemory", "0");
     }
   }
+
+  @Test
+  void pipelinedWatchAfterWritesOnItsShard() throws Exception {
+    assertRaw("+OK\r\n$1\r\n1\r\n+OK\r\n+OK\r\n+QUEUED\r\n*1\r\n:2\r\n",
+        "SET w 1\r\nGET w\r\nWATCH w\r\nMULTI\r\nINCR w\r\nEXEC\r\n");
+    assertRaw("+OK\r\n+OK\r\n+OK\r\n+QUEUED\r\n*-1\r\n",
+        "WATCH w\r\nSET w 5\r\nMULTI\r\nINCR w\r\nEXEC\r\n");
+    assertEquals("5", jedis.get("w"));
+  }
 }

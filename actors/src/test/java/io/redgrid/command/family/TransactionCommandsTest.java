@@ -192,4 +192,20 @@ class TransactionCommandsTest {
     list = h.cli("CLIENT", "LIST");
     assertTrue(list.contains(" flags=x ") && list.contains(" multi=1 "), list);
   }
+
+  @Test
+  void evictionDirties() {
+    h.cli("SET", "k", "v");
+    h.cli("WATCH", "k");
+    assertEquals("OK", h.cli("CONFIG", "SET", "maxmemory-eviction-tenacity", "100"));
+    assertEquals("OK", h.cli("CONFIG", "SET", "maxmemory", "1", "maxmemory-policy", "allkeys-random"));
+    h.cli("GET", "unrelated"); // every command evicts first while over maxmemory
+    try {
+      h.config.set(java.util.Map.of("maxmemory", "0"));
+    } catch (io.redgrid.config.ConfigException e) {
+      throw new IllegalStateException(e);
+    }
+    assertEquals("(integer) 0", h.cli("EXISTS", "k"));
+    assertTrue(dirty(), "evicted");
+  }
 }
