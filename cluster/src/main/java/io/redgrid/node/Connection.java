@@ -221,8 +221,10 @@ final class Connection {
           reply(rejected(argv, "LOADING Redis is loading the dataset in memory"));
           continue;
         }
-        if (spec.route() != Route.CONNECTION) {
+        if (spec.route() != Route.CONNECTION && !session.transaction().active()
+            && !spec.name().equals("watch")) {
           // INFO and the like answer at once from what is known; no shard can be held yet.
+          // (Inside MULTI they are queued; WATCH waits for its shards.)
           reply(table.execute(spec, argv, context().shards(NO_SHARDS)));
           continue;
         }

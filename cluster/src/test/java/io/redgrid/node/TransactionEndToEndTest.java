@@ -446,4 +446,14 @@ class TransactionEndToEndTest {
         "WATCH w\r\nSET w 5\r\nMULTI\r\nINCR w\r\nEXEC\r\n");
     assertEquals("5", jedis.get("w"));
   }
+
+  @Test
+  void emptyTransactionAndWholeKeyspaceCommands() throws Exception {
+    assertRaw("+OK\r\n*0\r\n", "MULTI\r\nEXEC\r\n");
+    assertRaw("+OK\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n"
+        + "*5\r\n+OK\r\n+OK\r\n:2\r\n+OK\r\n:0\r\n",
+        "MULTI\r\nSET " + a + " 1\r\nSET " + b + " 2\r\nDBSIZE\r\nFLUSHDB\r\nDBSIZE\r\nEXEC\r\n");
+    assertRaw("+OK\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n*3\r\n+PONG\r\n$2\r\nhi\r\n+OK\r\n",
+        "MULTI\r\nPING\r\nECHO hi\r\nCLIENT SETNAME tx\r\nEXEC\r\n");
+  }
 }
