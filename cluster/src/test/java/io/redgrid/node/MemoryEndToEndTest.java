@@ -164,28 +164,30 @@ class MemoryEndToEndTest {
         }).getMessage());
     jedis.configSet("maxmemory", "0", "maxmemory-policy", "allkeys-lfu");
     String value = "v".repeat(500);
+    // One shard (hash tag): each shard evicts its own best candidates (README), so the test
+    // compares keys that compete in the same pool.
     for (int i = 0; i < 1000; i++) {
-      jedis.set("cold:" + i, value);
+      jedis.set("{lfu}cold:" + i, value);
     }
     for (int i = 0; i < 10; i++) {
-      jedis.set("hot:" + i, value);
+      jedis.set("{lfu}hot:" + i, value);
       Pipeline pipeline = jedis.pipelined();
       for (int hit = 0; hit < 300; hit++) {
-        pipeline.get("hot:" + i);
+        pipeline.get("{lfu}hot:" + i);
       }
       pipeline.sync();
     }
-    assertTrue(jedis.objectFreq("hot:0") > 5);
-    assertEquals(5, jedis.objectFreq("cold:0"));
+    assertTrue(jedis.objectFreq("{lfu}hot:0") > 5);
+    assertEquals(5, jedis.objectFreq("{lfu}cold:0"));
     long used = info("memory", "used_memory");
     jedis.configSet("maxmemory", Long.toString(used - 200_000), "maxmemory-eviction-tenacity", "100");
     for (int i = 0; i < 100; i++) {
-      jedis.set("new:" + i, "n");
+      jedis.set("{lfu}new:" + i, "n");
     }
     long limit = used - 200_000;
     eventually(() -> info("memory", "used_memory") <= limit, "under maxmemory");
     for (int i = 0; i < 10; i++) {
-      assertEquals(value, jedis.get("hot:" + i));
+      assertEquals(value, jedis.get("{lfu}hot:" + i));
     }
     assertTrue(info("stats", "evicted_keys") > 0);
     jedis.configSet("maxmemory-eviction-tenacity", "10");
