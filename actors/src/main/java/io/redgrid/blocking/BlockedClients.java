@@ -1,5 +1,6 @@
 package io.redgrid.blocking;
 
+import io.redgrid.keyspace.DbKey;
 import io.redgrid.command.CommandSpec;
 import io.redgrid.protocol.Reply;
 import java.util.ArrayDeque;
@@ -42,9 +43,9 @@ public final class BlockedClients {
   }
 
   private final Object lock = new Object();
-  private final Map<WaitKey, ArrayDeque<Waiter>> byKey = new HashMap<>();
+  private final Map<DbKey, ArrayDeque<Waiter>> byKey = new HashMap<>();
   private final Map<Long, Waiter> byClient = new HashMap<>();
-  private final LinkedHashSet<WaitKey> ready = new LinkedHashSet<>();
+  private final LinkedHashSet<DbKey> ready = new LinkedHashSet<>();
   /** Waiters whose connection has not picked them up yet; they may already be done (a short timeout). */
   private final Map<Long, Waiter> handoff = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile int blocked;
@@ -70,9 +71,9 @@ public final class BlockedClients {
   /** Registers a client whose command found nothing; call while holding its keys' shards. */
   public Waiter block(long clientId, CommandSpec spec, byte[][] argv, int db, int protocol,
       BlockRequest request) {
-    List<WaitKey> keys = new ArrayList<>(request.keys().length);
+    List<DbKey> keys = new ArrayList<>(request.keys().length);
     for (byte[] key : request.keys()) {
-      WaitKey waitKey = new WaitKey(db, key);
+      DbKey waitKey = new DbKey(db, key);
       if (!keys.contains(waitKey)) {
         keys.add(waitKey);
       }
@@ -83,7 +84,7 @@ public final class BlockedClients {
       if (previous != null) {
         end(previous, null);
       }
-      for (WaitKey key : keys) {
+      for (DbKey key : keys) {
         byKey.computeIfAbsent(key, k -> new ArrayDeque<>()).add(waiter);
       }
       blocked = byClient.size();
@@ -105,7 +106,7 @@ public final class BlockedClients {
     if (blocked == 0) {
       return;
     }
-    WaitKey waitKey = new WaitKey(db, key);
+    DbKey waitKey = new DbKey(db, key);
     synchronized (lock) {
       if (byKey.containsKey(waitKey)) {
         ready.add(waitKey);
@@ -130,7 +131,7 @@ public final class BlockedClients {
     }
     List<Waiter> toRetry = new ArrayList<>();
     synchronized (lock) {
-      for (WaitKey key : ready) {
+      for (DbKey key : ready) {
         ArrayDeque<Waiter> queue = byKey.get(key);
         if (queue == null) {
           continue;
@@ -227,7 +228,7 @@ public final class BlockedClients {
   /** Removes a waiter everywhere and completes its reply; caller holds the lock. */
   private void end(Waiter waiter, Reply reply) {
     waiter.state = Waiter.State.DONE;
-    for (WaitKey key : waiter.keys) {
+    for (DbKey key : waiter.keys) {
       ArrayDeque<Waiter> queue = byKey.get(key);
       if (queue != null) {
         queue.remove(waiter);

@@ -1,5 +1,6 @@
 package io.redgrid.blocking;
 
+import io.redgrid.keyspace.DbKey;
 import io.redgrid.command.CommandSpec;
 import io.redgrid.protocol.Reply;
 import java.util.List;
@@ -18,7 +19,7 @@ public final class Waiter {
   final byte[][] argv;
   final int db;
   final int protocol;
-  final List<WaitKey> keys;
+  final List<DbKey> keys;
   final Reply timeoutReply;
   final CompletableFuture<Reply> reply = new CompletableFuture<>();
   State state = State.WAITING;
@@ -27,7 +28,7 @@ public final class Waiter {
   /** Set by a timeout or CLIENT UNBLOCK that arrived while a retry was in flight. */
   Reply endWith;
 
-  Waiter(long clientId, CommandSpec spec, byte[][] argv, int db, int protocol, List<WaitKey> keys,
+  Waiter(long clientId, CommandSpec spec, byte[][] argv, int db, int protocol, List<DbKey> keys,
       Reply timeoutReply) {
     this.clientId = clientId;
     this.spec = spec;

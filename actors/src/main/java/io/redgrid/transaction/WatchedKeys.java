@@ -1,6 +1,6 @@
 package io.redgrid.transaction;
 
-import java.util.Arrays;
+import io.redgrid.keyspace.DbKey;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,20 +14,7 @@ import java.util.function.Predicate;
  * {@link #touch}; while nobody watches that is one volatile read.
  */
 public final class WatchedKeys {
-  /** A watched key in a database; equal by content, unlike byte[]. */
-  record Key(int db, byte[] key) {
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof Key that && db == that.db && Arrays.equals(key, that.key);
-    }
-
-    @Override
-    public int hashCode() {
-      return 31 * db + Arrays.hashCode(key);
-    }
-  }
-
-  private final Map<Key, Set<Transaction>> watchers = new ConcurrentHashMap<>();
+  private final Map<DbKey, Set<Transaction>> watchers = new ConcurrentHashMap<>();
   private final AtomicInteger count = new AtomicInteger();
 
   /** Whether any key is watched: the one check every write makes. */
@@ -41,7 +28,7 @@ public final class WatchedKeys {
   }
 
   void add(Transaction transaction, int db, byte[] key) {
-    watchers.compute(new Key(db, key), (k, set) -> {
+    watchers.compute(new DbKey(db, key), (k, set) -> {
       if (set == null) {
         set = ConcurrentHashMap.newKeySet();
         count.incrementAndGet();
@@ -52,7 +39,7 @@ public final class WatchedKeys {
   }
 
   void remove(Transaction transaction, int db, byte[] key) {
-    watchers.computeIfPresent(new Key(db, key), (k, set) -> {
+    watchers.computeIfPresent(new DbKey(db, key), (k, set) -> {
       set.remove(transaction);
       if (set.isEmpty()) {
         count.decrementAndGet();
@@ -71,7 +58,7 @@ public final class WatchedKeys {
     if (count.get() == 0) {
       return;
     }
-    Set<Transaction> set = watchers.get(new Key(db, key));
+    Set<Transaction> set = watchers.get(new DbKey(db, key));
     if (set == null) {
       return;
     }
@@ -88,8 +75,8 @@ public final class WatchedKeys {
     if (count.get() == 0) {
       return;
     }
-    for (Map.Entry<Key, Set<Transaction>> entry : watchers.entrySet()) {
-      Key key = entry.getKey();
+    for (Map.Entry<DbKey, Set<Transaction>> entry : watchers.entrySet()) {
+      DbKey key = entry.getKey();
       if (key.db() == db && exists.test(key.key())) {
         for (Transaction transaction : List.copyOf(entry.getValue())) {
           transaction.markDirty(db, key.key());
