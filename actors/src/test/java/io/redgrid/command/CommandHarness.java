@@ -167,6 +167,25 @@ public final class CommandHarness {
     return List.of(keyspaces);
   }
 
+  private long subscriberIds = 1000;
+
+  /**
+   * Subscribes a client to the pattern and returns the list its pmessages land in, each as
+   * "channel message" text (keyspace notification tests).
+   */
+  public List<String> psubscribe(String pattern) {
+    List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.redgrid.server.ClientSession subscriber = new io.redgrid.server.ClientSession(
+        subscriberIds++, "127.0.0.1:50001", "127.0.0.1:6379", 0);
+    subscriber.onPush(push -> {
+      List<Reply> items = ((Reply.Push) push).items();
+      received.add(new String(((Reply.Bulk) items.get(2)).value(), StandardCharsets.UTF_8) + " "
+          + new String(((Reply.Bulk) items.get(3)).value(), StandardCharsets.UTF_8));
+    });
+    pubsub.subscribe(subscriber, io.redgrid.pubsub.Subscriptions.Kind.PATTERN, pattern.getBytes(StandardCharsets.UTF_8));
+    return received;
+  }
+
   /** Runs one command with text arguments and returns its reply. */
   public Reply run(String... args) {
     byte[][] argv = new byte[args.length][];

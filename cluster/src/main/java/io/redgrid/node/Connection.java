@@ -56,6 +56,9 @@ final class Connection {
   private final ClientSession session;
   private final NodeContext node;
   private final CommandTable table;
+  /** WATCH runs holding its keys' shards with the session; EXEC runs the queue: compared by identity. */
+  private final CommandSpec watchSpec;
+  private final CommandSpec execSpec;
   private final ShardMap shardMap;
   private final Coordinator coordinator;
   private final Executor executor;
@@ -73,6 +76,8 @@ final class Connection {
     this.session = session;
     this.node = node;
     this.table = node.table();
+    this.watchSpec = table.lookup("watch");
+    this.execSpec = table.lookup("exec");
     this.shardMap = node.shardMap();
     this.coordinator = node.coordinator();
     this.executor = node.executor();
@@ -222,7 +227,7 @@ final class Connection {
           continue;
         }
         if (spec.route() != Route.CONNECTION && !session.transaction().active()
-            && !spec.name().equals("watch")) {
+            && spec != watchSpec) {
           // INFO and the like answer at once from what is known; no shard can be held yet.
           // (Inside MULTI they are queued; WATCH waits for its shards.)
           reply(table.execute(spec, argv, context().shards(NO_SHARDS)));
@@ -244,7 +249,7 @@ final class Connection {
           }
           continue;
         }
-        if (spec.name().equals("exec")) {
+        if (spec == execSpec) {
           if (heldByPause(spec, transaction)) {
             // CLIENT PAUSE WRITE holds an EXEC whose queue writes, as Redis.
             pending.addFirst(argv);
@@ -289,7 +294,7 @@ final class Connection {
         }
         case KEYS -> {
           int[] positions = spec.keys().positions(argv);
-          if (spec.name().equals("watch")) {
+          if (spec == watchSpec) {
             // Runs with the session, holding the keys' shards: no write slips between its checks.
             return coordinator.run(coordinator.shardsOf(argv, positions), spec, argv, context())
                 .thenComposeAsync(this::replyAndContinue, executor);
@@ -329,7 +334,7 @@ final class Connection {
       if (spec.route() != Route.KEYS || singleShard(argv, spec.keys().positions(argv)) != shard) {
         break;
       }
-      if (spec.name().equals("watch")) {
+      if (spec == watchSpec) {
         break; // needs the session: drain runs it through the coordinator
       }
       if (!node.acl().permitsAll(session)) {

@@ -153,6 +153,27 @@ class AclEndToEndTest {
     }
   }
 
+  @Test
+  void clientKillUserClosesThatUsersConnections() throws Exception {
+    try (Jedis admin = as(null, "secret", null)) {
+      assertEquals("OK", admin.aclSetUser("killme", "on", ">k", "~*", "+@all"));
+      Jedis first = as("killme", "k", null);
+      Jedis second = as("killme", "k", null);
+      assertEquals("PONG", first.ping());
+      assertEquals("PONG", second.ping());
+      assertTrue(admin.clientList().contains(" user=killme "));
+      assertEquals("ERR No such user 'nobody'", assertThrows(redis.clients.jedis.exceptions.JedisDataException.class,
+          () -> admin.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "KILL", "USER", "nobody")).getMessage());
+      assertEquals(2L, admin.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "KILL", "USER", "killme"));
+      assertThrows(RuntimeException.class, first::ping);
+      assertThrows(RuntimeException.class, second::ping);
+      assertEquals("PONG", admin.ping());
+      first.close();
+      second.close();
+      admin.aclDelUser("killme");
+    }
+  }
+
   /** Lettuce logs in with HELLO 3 AUTH user pass (RESP3) or AUTH (RESP2). */
   @Test
   void lettuceWithUserAndPassword() {

@@ -11,7 +11,6 @@ import io.redgrid.protocol.Reply;
 import io.redgrid.rdb.Canonical;
 import io.redgrid.rdb.Crc64;
 import io.redgrid.rdb.RealRedis;
-import io.redgrid.server.ClientSession;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -255,14 +254,7 @@ class DumpCommandsTest {
 
   @Test
   void restoreFiresTheRestoreEvent() {
-    List<String> events = new ArrayList<>();
-    ClientSession subscriber = new ClientSession(2, "127.0.0.1:50001", "127.0.0.1:6379", 0);
-    subscriber.onPush(push -> {
-      List<Reply> items = ((Reply.Push) push).items();
-      events.add(new String(((Reply.Bulk) items.get(2)).value(), StandardCharsets.UTF_8) + " "
-          + new String(((Reply.Bulk) items.get(3)).value(), StandardCharsets.UTF_8));
-    });
-    h.pubsub.subscribe(subscriber, io.redgrid.pubsub.Subscriptions.Kind.PATTERN, b("__keyevent*"));
+    List<String> events = h.psubscribe("__keyevent*");
     assertEquals("OK", h.cli("CONFIG", "SET", "notify-keyspace-events", "KEA"));
     h.run("SET", "src", "v");
     events.clear();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.redgrid.command.CommandHarness;
 import io.redgrid.protocol.Reply;
-import io.redgrid.server.ClientSession;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,15 +94,7 @@ class EvictionTest {
 
   @Test
   void evictionsAreAnnouncedAndInvalidated() {
-    List<String> events = new ArrayList<>();
-    ClientSession subscriber = new ClientSession(2, "127.0.0.1:50001", "127.0.0.1:6379", 0);
-    subscriber.onPush(push -> {
-      List<Reply> items = ((Reply.Push) push).items();
-      events.add(new String(((Reply.Bulk) items.get(2)).value(), StandardCharsets.UTF_8) + " "
-          + new String(((Reply.Bulk) items.get(3)).value(), StandardCharsets.UTF_8));
-    });
-    h.pubsub.subscribe(subscriber, io.redgrid.pubsub.Subscriptions.Kind.PATTERN,
-        "__key*__:*".getBytes(StandardCharsets.UTF_8));
+    List<String> events = h.psubscribe("__key*__:*");
     h.cli("CONFIG", "SET", "notify-keyspace-events", "Ee");
     h.cli("SET", "victim", "v");
     limitTo(h.stats.memory.used() - 1, "allkeys-random");
