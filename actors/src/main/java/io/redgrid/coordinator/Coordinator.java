@@ -11,6 +11,7 @@ import io.redgrid.protocol.Reply;
 import io.redgrid.shard.ShardEvent;
 import io.redgrid.shard.ShardMessage;
 import io.redgrid.shard.ShardRouter;
+import io.redgrid.shard.TransactionUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -190,15 +191,34 @@ public final class Coordinator {
       events.add(new ShardEvent(db, argv));
     }
 
+    /**
+     * More than one event in all: the shards' parts form one transaction unit, persisted all or
+     * nothing (Redis wraps such a propagation in MULTI/EXEC in its AOF); one event is atomic alone.
+     */
+    private TransactionUnit unit() {
+      int total = 0;
+      int parts = 0;
+      for (int shard : shards) {
+        List<ShardEvent> events = effects.get(shard);
+        if (events != null && !events.isEmpty()) {
+          total += events.size();
+          parts++;
+        }
+      }
+      return total > 1 ? new TransactionUnit(token, parts) : null;
+    }
+
     /** Has every shard persist its part and frees it; completes when all are persisted. */
     public CompletionStage<Void> release() {
+      TransactionUnit unit = unit();
       CompletableFuture<?>[] persisted = new CompletableFuture<?>[shards.length];
       for (int i = 0; i < shards.length; i++) {
         int shard = shards[i];
         List<ShardEvent> events = effects.get(shard);
         CompletableFuture<Void> done = new CompletableFuture<>();
         persisted[i] = done;
-        router.tell(shard, new ShardMessage.Release(token, events == null ? List.of() : events, done));
+        boolean part = events != null && !events.isEmpty();
+        router.tell(shard, new ShardMessage.Release(token, part ? events : List.of(), done, part ? unit : null));
       }
       return CompletableFuture.allOf(persisted);
     }

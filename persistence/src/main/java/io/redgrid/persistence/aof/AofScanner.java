@@ -12,7 +12,9 @@ import java.util.List;
 /**
  * Reads an incr AOF file once, front to back, and reports its complete records: the one piece of
  * code that decides what is valid, shared by the journal's start-up and {@link CheckAof}. A batch
- * (one AtomicWrite) is reported only when all its records are present.
+ * (one AtomicWrite) is reported only when all its records are present, and a transaction unit
+ * (MULTI, its parts' batches, EXEC) only when its EXEC is: a file ending inside either is cut
+ * back to before it.
  */
 final class AofScanner {
   /** Receives the complete records in file order. */
@@ -75,6 +77,11 @@ final class AofScanner {
     private long okLines = 1;
     private final List<AofRecord.Header> batch = new ArrayList<>();
     private final List<long[]> batchPositions = new ArrayList<>();
+    /** The open transaction unit (after its MULTI), its complete batches so far, and their records. */
+    private AofRecord.UnitMarker unit;
+    private int unitBatches;
+    private final List<AofRecord.Header> unitRecords = new ArrayList<>();
+    private final List<long[]> unitPositions = new ArrayList<>();
     private final byte[] lineBuf = new byte[AofRecord.MAX_LINE];
     private final byte[] skipBuf = new byte[8192];
 
@@ -90,6 +97,9 @@ final class AofScanner {
         long start = pos;
         int n = readLine();
         if (n == -1) {
+          if (batch.isEmpty() && pos == start && unit != null) {
+            return truncated("Reached EOF before reading EXEC for MULTI");
+          }
           return batch.isEmpty() && pos == start ? result(Status.OK, -1, null) : truncated("unexpected end of file");
         }
         if (n == -2) {
@@ -113,23 +123,67 @@ final class AofScanner {
           batch.add(h);
           batchPositions.add(new long[] {start, pos - start});
           if (h.batchIndex() == h.batchSize() - 1) {
-            for (int i = 0; i < batch.size(); i++) {
-              sink.event(batch.get(i), batchPositions.get(i)[0], (int) batchPositions.get(i)[1]);
+            if (unit != null) {
+              // Applied with the rest of its unit at EXEC, or never.
+              unitRecords.addAll(batch);
+              unitPositions.addAll(batchPositions);
+              unitBatches++;
+            } else {
+              for (int i = 0; i < batch.size(); i++) {
+                sink.event(batch.get(i), batchPositions.get(i)[0], (int) batchPositions.get(i)[1]);
+              }
+              commit();
             }
             batch.clear();
             batchPositions.clear();
-            commit();
           }
         } else if (line.startsWith(AofRecord.DELETE_TAG + ' ')) {
           AofRecord.Delete d = AofRecord.parseDelete(line);
           if (d == null) {
             return corrupt(start, "malformed delete annotation");
           }
-          if (!batch.isEmpty()) {
-            return corrupt(start, "delete inside a batch");
+          if (!batch.isEmpty() || unit != null) {
+            return corrupt(start, unit != null ? "delete inside a MULTI/EXEC unit" : "delete inside a batch");
           }
           sink.delete(d.persistenceId(), d.toSequenceNr());
           commit();
+        } else if (line.startsWith(AofRecord.MULTI_TAG + ' ') || line.startsWith(AofRecord.EXEC_TAG + ' ')) {
+          AofRecord.UnitMarker m = AofRecord.parseUnit(line);
+          if (m == null) {
+            return corrupt(start, "malformed MULTI/EXEC annotation");
+          }
+          if (!batch.isEmpty()) {
+            return corrupt(start, (m.parts() > 0 ? "MULTI" : "EXEC") + " inside a batch");
+          }
+          boolean multi = m.parts() > 0;
+          if (multi && unit != null) {
+            return corrupt(start, "Unexpected MULTI");
+          }
+          if (!multi && (unit == null || unit.unit() != m.unit())) {
+            return corrupt(start, "Unexpected EXEC");
+          }
+          int fixed = expect(multi ? AofRecord.MULTI_COMMAND : AofRecord.EXEC_COMMAND);
+          if (fixed < 0) {
+            return truncated(multi ? "short MULTI" : "short EXEC");
+          }
+          if (fixed == 0) {
+            return corrupt(start, "expected " + (multi ? "MULTI" : "EXEC") + " after its annotation");
+          }
+          if (multi) {
+            unit = m;
+            unitBatches = 0;
+          } else {
+            if (unitBatches != unit.parts()) {
+              return corrupt(start, "EXEC after " + unitBatches + " of the unit's " + unit.parts() + " parts");
+            }
+            for (int i = 0; i < unitRecords.size(); i++) {
+              sink.event(unitRecords.get(i), unitPositions.get(i)[0], (int) unitPositions.get(i)[1]);
+            }
+            unitRecords.clear();
+            unitPositions.clear();
+            unit = null;
+            commit();
+          }
         } else {
           return corrupt(start, "unknown annotation");
         }
@@ -168,6 +222,24 @@ final class AofScanner {
           return n;
         }
       }
+    }
+
+    /** Reads {@code command}'s bytes: 1 if they are there, 0 if others are, -1 at end of file. */
+    private int expect(byte[] command) throws IOException {
+      for (byte b : command) {
+        int c = in.read();
+        if (c < 0) {
+          return -1;
+        }
+        pos++;
+        if (c != (b & 0xff)) {
+          return 0;
+        }
+        if (c == '\n') {
+          lines++;
+        }
+      }
+      return 1;
     }
 
     private boolean skipPayload(int length) throws IOException {
