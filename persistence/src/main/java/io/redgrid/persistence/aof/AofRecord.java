@@ -9,11 +9,13 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  * #RG &lt;pid&gt; &lt;seqNr&gt; &lt;serializerId&gt; &lt;serializerManifest|-&gt; &lt;eventAdapterManifest|-&gt; &lt;writerUuid|-&gt; &lt;i&gt;/&lt;n&gt; &lt;payloadLength&gt;\r\n&lt;payload&gt;
  * #RG-DEL &lt;pid&gt; &lt;toSeqNr&gt;\r\n
- * #RG-MULTI &lt;unit&gt; &lt;parts&gt;\r\n*1\r\n$5\r\nMULTI\r\n   (the parts' records)   #RG-EXEC &lt;unit&gt;\r\n*1\r\n$4\r\nEXEC\r\n
+ * *1\r\n$5\r\nMULTI\r\n#RG-MULTI &lt;unit&gt; &lt;parts&gt;\r\n   (the parts' records)   #RG-EXEC &lt;unit&gt;\r\n*1\r\n$4\r\nEXEC\r\n
  * </pre>
  *
  * A transaction unit is wrapped in MULTI/EXEC as Redis wraps a transaction in its AOF: Redis and
- * its redis-check-aof see a transaction, and recovery applies the block all or nothing.
+ * its redis-check-aof see a transaction, and recovery applies the block all or nothing. The MULTI
+ * comes before its annotation so that a torn unit is cut exactly where redis-check-aof cuts it
+ * (at the MULTI command).
  *
  * Lines start with '#' so that Redis' own AOF readers skip them, and stay below Redis'
  * 1024-byte annotation buffer. Strings are UTF-8 with bytes outside '!'..'~' and '%' written as
@@ -59,9 +61,12 @@ final class AofRecord {
     return checked(DELETE_TAG + ' ' + escape(persistenceId) + ' ' + toSequenceNr + "\r\n");
   }
 
-  /** The annotated MULTI opening unit {@code unit} of {@code parts} parts. */
+  /** The MULTI opening unit {@code unit} of {@code parts} parts, then its annotation. */
   static byte[] multiMarker(long unit, int parts) {
-    return withCommand(MULTI_TAG + ' ' + unit + ' ' + parts + "\r\n", MULTI_COMMAND);
+    byte[] line = (MULTI_TAG + ' ' + unit + ' ' + parts + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] all = java.util.Arrays.copyOf(MULTI_COMMAND, MULTI_COMMAND.length + line.length);
+    System.arraycopy(line, 0, all, MULTI_COMMAND.length, line.length);
+    return all;
   }
 
   /** The annotated EXEC closing unit {@code unit}. */

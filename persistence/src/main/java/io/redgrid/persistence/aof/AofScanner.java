@@ -43,6 +43,9 @@ final class AofScanner {
     }
   }
 
+  /** The error of a file ending inside a unit, redis-check-aof's words. */
+  static final String EOF_IN_MULTI = "Reached EOF before reading EXEC for MULTI";
+
   private static final Sink IGNORE =
       new Sink() {
         @Override
@@ -75,10 +78,15 @@ final class AofScanner {
     private long lines = 1;
     private long okUpTo;
     private long okLines = 1;
+    /** Where the current and the previous payload line start (redis-check-aof's last read position). */
+    private long lineStart;
+    private long prevLineStart;
     private final List<AofRecord.Header> batch = new ArrayList<>();
     private final List<long[]> batchPositions = new ArrayList<>();
     /** The open transaction unit (after its MULTI), its complete batches so far, and their records. */
     private AofRecord.UnitMarker unit;
+    /** A MULTI command was read (its annotation follows it) and its EXEC not yet. */
+    private boolean multiOpen;
     private int unitBatches;
     private final List<AofRecord.Header> unitRecords = new ArrayList<>();
     private final List<long[]> unitPositions = new ArrayList<>();
@@ -97,16 +105,41 @@ final class AofScanner {
         long start = pos;
         int n = readLine();
         if (n == -1) {
-          if (batch.isEmpty() && pos == start && unit != null) {
-            return truncated("Reached EOF before reading EXEC for MULTI");
+          if (batch.isEmpty() && pos == start && multiOpen) {
+            // As redis-check-aof: the offset of the last RESP line read, the line count at the end.
+            return new Result(file, size, okUpTo, lines, Status.TRUNCATED, prevLineStart, EOF_IN_MULTI);
           }
           return batch.isEmpty() && pos == start ? result(Status.OK, -1, null) : truncated("unexpected end of file");
         }
         if (n == -2) {
           return corrupt(start, "annotation line longer than " + AofRecord.MAX_LINE + " bytes");
         }
+        if (n == 4 && lineBuf[0] == '*' && lineBuf[1] == '1' && lineBuf[2] == '\r') {
+          // "*1": only a unit's MULTI command starts with a RESP line here.
+          countLine();
+          if (!batch.isEmpty()) {
+            return corrupt(start, "MULTI inside a batch");
+          }
+          if (multiOpen) {
+            return corrupt(start, "Unexpected MULTI");
+          }
+          int fixed = expect(AofRecord.MULTI_COMMAND, 4);
+          if (fixed < 0) {
+            return truncated("short MULTI");
+          }
+          if (fixed == 0) {
+            return corrupt(start, "expected MULTI");
+          }
+          multiOpen = true;
+          unit = null;
+          unitBatches = 0;
+          continue;
+        }
         if (n < 2 || lineBuf[n - 2] != '\r' || lineBuf[0] != '#') {
           return corrupt(start, "expected an annotation line");
+        }
+        if (multiOpen && unit == null && !line(n).startsWith(AofRecord.MULTI_TAG + ' ')) {
+          return corrupt(start, "expected the annotation of a MULTI");
         }
         String line = new String(lineBuf, 0, n - 2, StandardCharsets.US_ASCII);
         if (line.startsWith(AofRecord.EVENT_TAG + ' ')) {
@@ -156,23 +189,22 @@ final class AofScanner {
             return corrupt(start, (m.parts() > 0 ? "MULTI" : "EXEC") + " inside a batch");
           }
           boolean multi = m.parts() > 0;
-          if (multi && unit != null) {
-            return corrupt(start, "Unexpected MULTI");
+          if (multi && (!multiOpen || unit != null)) {
+            return corrupt(start, "MULTI annotation without its MULTI");
           }
           if (!multi && (unit == null || unit.unit() != m.unit())) {
             return corrupt(start, "Unexpected EXEC");
           }
-          int fixed = expect(multi ? AofRecord.MULTI_COMMAND : AofRecord.EXEC_COMMAND);
-          if (fixed < 0) {
-            return truncated(multi ? "short MULTI" : "short EXEC");
-          }
-          if (fixed == 0) {
-            return corrupt(start, "expected " + (multi ? "MULTI" : "EXEC") + " after its annotation");
-          }
           if (multi) {
             unit = m;
-            unitBatches = 0;
           } else {
+            int fixed = expect(AofRecord.EXEC_COMMAND, 0);
+            if (fixed < 0) {
+              return truncated("short EXEC");
+            }
+            if (fixed == 0) {
+              return corrupt(start, "expected EXEC after its annotation");
+            }
             if (unitBatches != unit.parts()) {
               return corrupt(start, "EXEC after " + unitBatches + " of the unit's " + unit.parts() + " parts");
             }
@@ -182,6 +214,7 @@ final class AofScanner {
             unitRecords.clear();
             unitPositions.clear();
             unit = null;
+            multiOpen = false;
             commit();
           }
         } else {
@@ -224,9 +257,21 @@ final class AofScanner {
       }
     }
 
-    /** Reads {@code command}'s bytes: 1 if they are there, 0 if others are, -1 at end of file. */
-    private int expect(byte[] command) throws IOException {
-      for (byte b : command) {
+    private String line(int n) {
+      return new String(lineBuf, 0, n - 2, StandardCharsets.US_ASCII);
+    }
+
+    /** A RESP line ended at {@code pos}. */
+    private void countLine() {
+      lines++;
+      prevLineStart = lineStart;
+      lineStart = pos;
+    }
+
+    /** Reads {@code command}'s bytes from {@code from} on: 1 if they are there, 0 if others are, -1 at end of file. */
+    private int expect(byte[] command, int from) throws IOException {
+      for (int i = from; i < command.length; i++) {
+        byte b = command[i];
         int c = in.read();
         if (c < 0) {
           return -1;
@@ -236,7 +281,7 @@ final class AofScanner {
           return 0;
         }
         if (c == '\n') {
-          lines++;
+          countLine();
         }
       }
       return 1;
@@ -252,6 +297,8 @@ final class AofScanner {
         for (int i = 0; i < r; i++) {
           if (skipBuf[i] == '\n') {
             lines++;
+            prevLineStart = lineStart;
+            lineStart = pos + i + 1;
           }
         }
         pos += r;

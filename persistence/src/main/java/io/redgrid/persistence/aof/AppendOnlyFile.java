@@ -100,9 +100,10 @@ public final class AppendOnlyFile implements Extension {
   /**
    * How long the parts of a unit wait for the rest. The coordinator releases every part at once,
    * so only a lost part (a shard that died while held) waits this long; its unit then fails, and
-   * the shards recover without it, all or nothing.
+   * the shards recover without it, all or nothing. (Akka's journal acknowledges writes in request
+   * order, so acknowledgements of later writes wait for the unit meanwhile.)
    */
-  static final long UNIT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
+  static final long UNIT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   /** A file operation that must run after every write queued before it. */
   private record Task(Runnable body) {}
@@ -446,6 +447,9 @@ public final class AppendOnlyFile implements Extension {
               + " at offset " + r.okUpTo() + " (" + r.error() + "). You can: 1) Make a backup of your AOF file,"
               + " then use ./redgrid-check-aof --fix <filename.manifest>. 2) Alternatively you can set the"
               + " 'aof-load-truncated' configuration option to yes and restart the server.");
+        }
+        if (AofScanner.EOF_IN_MULTI.equals(r.error())) {
+          log.warn("Revert incomplete MULTI/EXEC transactions in AOF file {}", e.name());
         }
         log.warn("!!! Warning: short read while loading the AOF file {}!!!", e.name());
         log.warn("!!! Truncating the AOF incr file {} at offset {} !!!", e.name(), r.okUpTo());
