@@ -105,7 +105,7 @@ final class AofScanner {
         long start = pos;
         int n = readLine();
         if (n == -1) {
-          if (batch.isEmpty() && pos == start && multiOpen) {
+          if (pos == start && multiOpen) {
             // As redis-check-aof: the offset of the last RESP line read, the line count at the end.
             return new Result(file, size, okUpTo, lines, Status.TRUNCATED, prevLineStart, EOF_IN_MULTI);
           }
