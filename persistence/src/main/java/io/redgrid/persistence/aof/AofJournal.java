@@ -60,14 +60,17 @@ public final class AofJournal extends AsyncWriteJournal {
       return akka.dispatch.Futures.failed(failure);
     }
     List<Optional<Exception>> results = new ArrayList<>();
-    if (!aof.enabled()) {
-      messages.forEach(m -> results.add(Optional.empty()));
-      return akka.dispatch.Futures.successful(results);
-    }
+    boolean enabled = aof.enabled();
     List<CompletableFuture<Void>> pending = new ArrayList<>();
     for (AtomicWrite write : messages) {
       AppendOnlyFile.Write encoded;
       TransactionUnit unit = unitOf(write);
+      if (!enabled && unit == null) {
+        results.add(Optional.empty());
+        continue;
+      }
+      // A unit's part goes to the writer even with appendonly off: if the AOF is switched on or
+      // off while the unit's parts arrive, the writer still sees all of them and treats them alike.
       try {
         encoded = encode(write, unit);
       } catch (Exception e) {

@@ -148,6 +148,39 @@ class TransactionUnitTest {
     }
   }
 
+  @Test
+  void aPartThatCannotBeEncodedFailsTheWholeUnit() throws Exception {
+    try (AofNode node = new AofNode(dir)) {
+      TransactionUnit unit = new TransactionUnit(9, 2);
+      TestKit good = sendAsync(node, part(unit, "shard-0", 1, set("a", "1")));
+      TestKit bad = sendAsync(node, AofNode.atomic(AofNode.repr("shard-1", 1,
+          new Tagged(new FailingSerializer.Unserializable("x"), Set.of(unit.tag())))));
+      good.expectMsgClass(AofNode.WAIT, JournalProtocol.WriteMessagesFailed.class);
+      good.expectMsgClass(AofNode.WAIT, JournalProtocol.WriteMessageFailure.class);
+      bad.expectMsgClass(AofNode.WAIT, JournalProtocol.WriteMessagesSuccessful$.class);
+      bad.expectMsgClass(AofNode.WAIT, JournalProtocol.WriteMessageRejected.class);
+      node.aof().flush().toCompletableFuture().get();
+      assertEquals("", text());
+      assertEquals(List.of(), keys(node, "shard-0"));
+      // The writer goes on.
+      AofNode.expectSuccess(node.send(AofNode.atomic(AofNode.repr("shard-0", 1, set("b", "2")))));
+      assertEquals(List.of("b"), keys(node, "shard-0"));
+    }
+  }
+
+  @Test
+  void withAppendonlyOffThePartsStillCompleteTogetherAndNothingIsWritten() throws Exception {
+    try (AofNode node = new AofNode(dir, "redgrid.aof-journal.appendonly = no")) {
+      TransactionUnit unit = new TransactionUnit(11, 2);
+      TestKit a = sendAsync(node, part(unit, "shard-0", 1, set("a", "1")));
+      a.expectNoMessage(Duration.ofMillis(200));
+      TestKit b = sendAsync(node, part(unit, "shard-1", 1, set("b", "1")));
+      expectWritten(a, 1);
+      expectWritten(b, 1);
+    }
+    assertTrue(!Files.exists(incr()));
+  }
+
   /** A file holding one complete write, then a unit cut after its first part. */
   byte[][] tornUnit() throws Exception {
     try (AofNode node = new AofNode(dir)) {
