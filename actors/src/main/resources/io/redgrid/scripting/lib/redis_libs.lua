@@ -168,7 +168,7 @@ local function low32_bits(s)
   if s ~= s or s == huge or s == -huge or s == 0 then return 0 end
   if s < 0 then s = -s end
   local m, e = frexp(s)
-  if e < -1021 then return (s * 2 ^ 1074) % TWO32 end  -- subnormal
+  if e < -1021 then return ldexp(s, 1074) % TWO32 end  -- subnormal
   return (m * 2 ^ 53) % TWO32
 end
 
@@ -235,7 +235,7 @@ local function f64_words(x)
   if E >= -1022 then
     exp, frac = E + 1023, (m * 2 - 1) * 2 ^ 52
   else
-    exp, frac = 0, x * 2 ^ 1074
+    exp, frac = 0, ldexp(x, 1074)
   end
   return sign + exp * 2 ^ 20 + floor(frac / TWO32), frac % TWO32
 end
@@ -917,14 +917,16 @@ mp_decode = function(st, slots)
   raise('Bad data format in input.')
 end
 
--- mp_unpack_full: base is the number of arguments left on the C stack.
+-- mp_unpack_full: base is the number of arguments left on the C stack; limit and offset are
+-- 64-bit lua_Integers, printed with %d (their low 32 bits) in errors.
 local function mp_unpack_full(s, limit, offset, base)
   local len = #s
   local decode_all = (limit == 0 and offset == 0)
   if offset < 0 or limit < 0 then
-    raise(sfmt('Invalid request to unpack with offset of %d and limit of %d.', offset, len))
+    raise(sfmt('Invalid request to unpack with offset of %d and limit of %d.',
+               toint32(offset), toint32(len)))
   elseif offset > len then
-    raise(sfmt('Start offset %d greater than input length %d.', offset, len))
+    raise(sfmt('Start offset %d greater than input length %d.', toint32(offset), toint32(len)))
   end
   if decode_all then limit = INT_MAX end
   local st = { s = s, p = offset + 1, len = len }
@@ -954,16 +956,16 @@ end
 local function mp_unpack_one(...)
   local args = { n = select('#', ...), ... }
   local offset = 0
-  if args[2] ~= nil then offset = toint32(checkinteger(args, 2)) end
+  if args[2] ~= nil then offset = checkinteger(args, 2) end
   local s = checkstring(args, 1)
   return mp_unpack_full(s, 1, offset, 1)
 end
 
 local function mp_unpack_limit(...)
   local args = { n = select('#', ...), ... }
-  local limit = toint32(checkinteger(args, 2))
+  local limit = checkinteger(args, 2)
   local offset = 0
-  if args[3] ~= nil then offset = toint32(checkinteger(args, 3)) end
+  if args[3] ~= nil then offset = checkinteger(args, 3) end
   local s = checkstring(args, 1)
   return mp_unpack_full(s, limit, offset, 1)
 end
