@@ -1223,9 +1223,14 @@ local function struct_unpack(...)
   local fmt = smatch(checkstring(args, 1), '^[^%z]*')
   local data = checkstring(args, 2)
   local ld = #data
+  -- pos is a size_t in b_unpack: only 0 is refused here, a negative start wraps around to a
+  -- huge position that fails as "data string too short" (pos stays signed here for that test).
   local pos = 0
-  if args[3] ~= nil then pos = checkinteger(args, 3) - 1 end
-  if not (pos >= 0 and pos <= ld) then argerror(3, 'offset must be 1 or greater') end
+  if args[3] ~= nil then
+    pos = checkinteger(args, 3)
+    if pos == 0 then argerror(3, 'offset must be 1 or greater') end
+    pos = pos - 1
+  end
   local h = { endian = LITTLE, align = 1 }
   local out = {}
   local n = 0
@@ -1237,7 +1242,9 @@ local function struct_unpack(...)
     local size
     size, i = optsize(opt, fmt, i)
     pos = pos + gettoalign(pos, h, opt, size)
-    if not (size <= ld and pos <= ld - size) then argerror(2, 'data string too short') end
+    if not (pos >= 0 and size <= ld and pos <= ld - size) then
+      argerror(2, 'data string too short')
+    end
     if args.n + n + 2 > MAXCSTACK then raise('stack overflow (too many results)') end
     if INTEGER_OPTS[opt] then
       n = n + 1
