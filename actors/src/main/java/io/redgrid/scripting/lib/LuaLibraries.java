@@ -41,7 +41,13 @@ public final class LuaLibraries {
   private LuaLibraries() {
   }
 
-  /** Sets the globals {@code cjson}, {@code cmsgpack}, {@code bit} and {@code struct} in {@code lua}. */
+  /**
+   * Sets the globals {@code cjson}, {@code cmsgpack}, {@code bit} and {@code struct} in {@code lua}.
+   * Call it after {@code openLibraries()} and before the sandbox hides or freezes anything: the
+   * libraries keep private references to the standard functions they use (including
+   * {@code debug.getinfo}), so scripts cannot change them afterwards, and they are set as plain
+   * global assignments.
+   */
   public static void install(Lua lua) {
     Lua51Natives c = natives(lua);
     long p = lua.getPointer();

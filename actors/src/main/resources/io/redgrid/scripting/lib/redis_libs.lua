@@ -365,6 +365,7 @@ local function new_cjson()
     sparse_convert = 0, sparse_ratio = 2, sparse_safe = 10,
     encode_depth = 1000, decode_depth = 1000,
     encode_invalid = 0, decode_invalid = 1, keep_buffer = 1, precision = 14,
+    number_format = '%.14g', int_limit = 1e14,
   }
   local BOOL_OPTIONS = { 'off', 'on' }
   local INVALID_OPTIONS = { 'off', 'on', 'null' }
@@ -405,14 +406,18 @@ local function new_cjson()
     return options[setting + 1]
   end
 
+  -- "%.<precision>g", and "%d" (much cheaper, same text) for integers with at most that many
+  -- digits; zero keeps the %g path for its sign.
   local function format_number(num)
-    local invalid = num ~= num or num == huge or num == -huge
-    if invalid then
+    if num == floor(num) and num ~= 0 and num < cfg.int_limit and num > -cfg.int_limit then
+      return sfmt('%d', num)
+    end
+    if num ~= num or num == huge or num == -huge then
       if cfg.encode_invalid == 0 then raise('Cannot serialise number: must not be NaN or Inf') end
       if cfg.encode_invalid == 2 then return 'null' end
       if num ~= num then return 'nan' end
     end
-    return sfmt('%.' .. cfg.precision .. 'g', num)
+    return sfmt(cfg.number_format, num)
   end
 
   -- lua_array_length: the array size, or -1 for an object.
@@ -434,16 +439,23 @@ local function new_cjson()
     return max
   end
 
+  -- The output buffer of the encode in progress (encode never re-enters itself: it calls no
+  -- metamethods and no Lua code).
+  local buf, nbuf
+
   local append
   -- depth: enclosing tables; slots: Lua stack slots lua_cjson would hold at this point.
-  append = function(buf, v, depth, slots)
+  append = function(v, depth, slots)
     local t = type(v)
     if t == 'string' then
-      buf[#buf + 1] = json_string(v)
+      nbuf = nbuf + 1
+      buf[nbuf] = '"' .. sgsub(v, '[%z\1-\31"\\/\127]', JSON_ESCAPES) .. '"'
     elseif t == 'number' then
-      buf[#buf + 1] = format_number(v)
+      nbuf = nbuf + 1
+      buf[nbuf] = format_number(v)
     elseif t == 'boolean' then
-      buf[#buf + 1] = v and 'true' or 'false'
+      nbuf = nbuf + 1
+      buf[nbuf] = v and 'true' or 'false'
     elseif t == 'table' then
       depth = depth + 1
       if depth > cfg.encode_depth or slots + 3 > MAXCSTACK then
@@ -451,31 +463,41 @@ local function new_cjson()
       end
       local len = array_length(v)
       if len > 0 then
-        buf[#buf + 1] = '['
+        nbuf = nbuf + 1
+        buf[nbuf] = '['
         for i = 1, len do
-          if i > 1 then buf[#buf + 1] = ',' end
-          append(buf, rawget(v, i), depth, slots + 1)
+          if i > 1 then
+            nbuf = nbuf + 1
+            buf[nbuf] = ','
+          end
+          append(rawget(v, i), depth, slots + 1)
         end
-        buf[#buf + 1] = ']'
+        nbuf = nbuf + 1
+        buf[nbuf] = ']'
       else
-        buf[#buf + 1] = '{'
+        nbuf = nbuf + 1
+        buf[nbuf] = '{'
         local comma = false
         for k, x in next, v do
-          if comma then buf[#buf + 1] = ',' else comma = true end
           local kt = type(k)
+          local key
           if kt == 'number' then
-            buf[#buf + 1] = '"' .. format_number(k) .. '":'
+            key = '"' .. format_number(k) .. '":'
           elseif kt == 'string' then
-            buf[#buf + 1] = json_string(k) .. ':'
+            key = json_string(k) .. ':'
           else
             raise('Cannot serialise ' .. kt .. ': table key must be a number or string')
           end
-          append(buf, x, depth, slots + 2)
+          nbuf = nbuf + 1
+          if comma then buf[nbuf] = ',' .. key else buf[nbuf] = key; comma = true end
+          append(x, depth, slots + 2)
         end
-        buf[#buf + 1] = '}'
+        nbuf = nbuf + 1
+        buf[nbuf] = '}'
       end
     elseif t == 'nil' or v == NULL then
-      buf[#buf + 1] = 'null'
+      nbuf = nbuf + 1
+      buf[nbuf] = 'null'
     else
       raise('Cannot serialise ' .. t .. ': type not supported')
     end
@@ -483,9 +505,11 @@ local function new_cjson()
 
   local function encode(...)
     if select('#', ...) ~= 1 then argerror(1, 'expected 1 argument') end
-    local buf = {}
-    append(buf, (...), 0, 1)
-    return tconcat(buf)
+    buf, nbuf = {}, 0
+    append((...), 0, 1)
+    local out = tconcat(buf, '', 1, nbuf)
+    buf = nil
+    return out
   end
 
   -- Decoding. st = {s = text, p = next position (1-based), depth, slots}.
@@ -503,8 +527,20 @@ local function new_cjson()
     return w == 'inf' or w == 'nan'
   end
 
+  -- Fast path: plain decimal integers and fractions (what JSON mostly holds), which strtod and
+  -- tonumber read alike; anything else (exponents, hex, inf/nan, 0x) takes the general path.
   local function number_token(st, p)
-    local v, e = strtod(st.s, p)
+    local s = st.s
+    local e = smatch(s, '^-?%d+%.?%d*()', p)
+    if e then
+      local c = sbyte(s, e) or 0
+      if c ~= 101 and c ~= 69 and c ~= 120 and c ~= 88 and sbyte(s, e - 1) ~= 46 then
+        st.p = e
+        return T_NUMBER, tonumber(ssub(s, p, e - 1)), p
+      end
+    end
+    local v
+    v, e = strtod(s, p)
     if v == nil then return T_ERROR, 'invalid number', p end
     st.p = e
     return T_NUMBER, v, p
@@ -512,6 +548,11 @@ local function new_cjson()
 
   local function string_token(st, p)
     local s = st.s
+    local a = sfind(s, '[%z"\\]', p + 1)
+    if a and sbyte(s, a) == 34 then   -- no escapes: the common case
+      st.p = a + 1
+      return T_STRING, ssub(s, p + 1, a - 1), p
+    end
     local parts = {}
     local q = p + 1
     while true do
@@ -685,7 +726,9 @@ local function new_cjson()
   lib.encode_number_precision = wrap(function(...)
     local args = { n = select('#', ...), ... }
     arg_init(args, 1)
-    return integer_option(args, 1, 'precision', 1, 14)
+    local precision = integer_option(args, 1, 'precision', 1, 14)
+    cfg.number_format, cfg.int_limit = '%.' .. precision .. 'g', 10 ^ precision
+    return precision
   end)
   lib.encode_keep_buffer = wrap(function(...)
     local args = { n = select('#', ...), ... }
@@ -714,6 +757,8 @@ end
 ---------------------------------------------------------------------------------------------
 
 local MP_MAX_NESTING = 16
+local SMALL_INTS = {}
+for i = 0, 127 do SMALL_INTS[i] = schar(i) end
 
 -- Big-endian bytes of a 64-bit two's complement integer given as a double (|n| <= 2^63).
 local function be64(n)
@@ -767,47 +812,57 @@ local function is_array(t)
   return max == count
 end
 
+-- buf.n counts the pieces in buf (a table of its own per pack call: an __index metamethod
+-- reached through v[j] may call cmsgpack.pack again).
 local mp_encode
 mp_encode = function(buf, v, level)
   local t = type(v)
-  if t == 'table' and level == MP_MAX_NESTING then t = 'nil' end
-  if t == 'string' then
-    buf[#buf + 1] = mp_bytes(v)
-  elseif t == 'boolean' then
-    buf[#buf + 1] = v and '\195' or '\194'
-  elseif t == 'number' then
-    -- IS_INT64_EQUIVALENT: (int64_t)n == n
-    if v == v and floor(v) == v and v >= -TWO63 and v < TWO63 then
-      buf[#buf + 1] = mp_int(v)
+  local piece
+  if t == 'number' then
+    if v >= 0 and v <= 127 and floor(v) == v then
+      piece = SMALL_INTS[v]
+    elseif v == v and floor(v) == v and v >= -TWO63 and v < TWO63 then  -- IS_INT64_EQUIVALENT
+      piece = mp_int(v)
     else
-      buf[#buf + 1] = mp_double(v)
+      piece = mp_double(v)
     end
-  elseif t == 'table' then
+  elseif t == 'string' then
+    piece = mp_bytes(v)
+  elseif t == 'table' and level < MP_MAX_NESTING then
+    local n = buf.n + 1
     if is_array(v) then
       local len = #v
-      buf[#buf + 1] = mp_count_header(len, 0x90, 0xdc, 0xdd)
+      buf[n] = mp_count_header(len, 0x90, 0xdc, 0xdd)
+      buf.n = n
       for j = 1, len do mp_encode(buf, v[j], level + 1) end
     else
       local len = 0
       for _ in next, v do len = len + 1 end
-      buf[#buf + 1] = mp_count_header(len, 0x80, 0xde, 0xdf)
+      buf[n] = mp_count_header(len, 0x80, 0xde, 0xdf)
+      buf.n = n
       for k, x in next, v do
         mp_encode(buf, k, level + 1)
         mp_encode(buf, x, level + 1)
       end
     end
+    return
+  elseif t == 'boolean' then
+    piece = v and '\195' or '\194'
   else
-    buf[#buf + 1] = '\192'
+    piece = '\192'   -- nil, functions, userdata, threads, and tables nested too deep
   end
+  local n = buf.n + 1
+  buf[n] = piece
+  buf.n = n
 end
 
 local function mp_pack(...)
   local n = select('#', ...)
   if n == 0 then argerror(0, 'MessagePack pack needs input.') end
   if n + n > MAXCSTACK then argerror(0, 'Too many arguments for MessagePack pack.') end
-  local buf = {}
+  local buf = { n = 0 }
   for i = 1, n do mp_encode(buf, (select(i, ...)), 0) end
-  return tconcat(buf)
+  return tconcat(buf, '', 1, buf.n)
 end
 
 -- Decoding state: st = {s, p (1-based next byte), len}. slots: stack slots lua_cmsgpack holds.
