@@ -17,7 +17,7 @@ class LuaLibrariesRealRedisTest {
   @Test
   void recordedResultsAreRedisResults() throws Exception {
     List<String> mismatches = new ArrayList<>();
-    for (String library : List.of("cjson", "cmsgpack", "bit", "struct", "misc")) {
+    for (String library : List.of("cjson", "cmsgpack", "bit", "struct", "misc", "extra")) {
       // A fresh server per file: cjson settings live as long as the server's Lua state.
       try (RealRedis redis = RealRedis.start(null)) {
         for (LuaCases c : LuaCases.load(library)) {

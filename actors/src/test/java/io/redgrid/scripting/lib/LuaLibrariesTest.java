@@ -26,7 +26,7 @@ class LuaLibrariesTest {
 
   /** Every recorded case gives, byte for byte, what redis-server 7.0.15 gave. */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"cjson", "cmsgpack", "bit", "struct", "misc"})
+  @ValueSource(strings = {"cjson", "cmsgpack", "bit", "struct", "misc", "extra"})
   void matchesRedis(String library) {
     List<LuaCases> cases = LuaCases.load(library);
     assertTrue(cases.size() >= 10, library + " has cases");
