@@ -197,6 +197,16 @@ public final class Call {
 
   // ---- arguments -------------------------------------------------------------------------
 
+  /** The shards this call may touch, as given by whoever runs it (scripts run commands under it). */
+  public ShardAccess shardAccess() {
+    return shards;
+  }
+
+  /** Where this call's effects go (scripts record their commands' effects there too). */
+  public Effects effects() {
+    return effects;
+  }
+
   public CommandSpec spec() {
     return spec;
   }

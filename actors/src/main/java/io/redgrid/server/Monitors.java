@@ -35,10 +35,15 @@ public final class Monitors {
    * admin commands and those flagged skip_monitor; AUTH and HELLO's credentials are redacted.
    */
   public void feed(ClientSession from, int db, CommandSpec spec, byte[][] argv, long epochMicros) {
+    feed(from.address(), db, spec, argv, epochMicros);
+  }
+
+  /** As {@link #feed(ClientSession, int, CommandSpec, byte[][], long)} from an address such as {@code lua}. */
+  public void feed(String address, int db, CommandSpec spec, byte[][] argv, long epochMicros) {
     if (!active || spec.has(Flag.ADMIN) || spec.has(Flag.SKIP_MONITOR)) {
       return;
     }
-    Reply line = Reply.simple(line(epochMicros, db, from.address(), io.redgrid.acl.Acl.redacted(spec, argv)));
+    Reply line = Reply.simple(line(epochMicros, db, address, io.redgrid.acl.Acl.redacted(spec, argv)));
     for (ClientSession monitor : sessions) {
       if (monitor.monitor()) {
         monitor.push(line);

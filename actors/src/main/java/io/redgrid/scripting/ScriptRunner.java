@@ -1,0 +1,602 @@
+package io.redgrid.scripting;
+
+import io.redgrid.command.Call;
+import io.redgrid.command.CommandError;
+import io.redgrid.command.CommandSpec;
+import io.redgrid.command.CommandTable;
+import io.redgrid.command.Flag;
+import io.redgrid.command.Route;
+import io.redgrid.command.ShardAccess;
+import io.redgrid.config.ServerConfig;
+import io.redgrid.protocol.Reply;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * The node's one script thread and its Lua VM, like Redis' single VM: every script (and every
+ * EXEC that contains one) runs here, one at a time. The thread takes the shards a script
+ * declares (blocking on the coordinator is fine: it is not an actor thread), runs the script
+ * with its commands going straight to the held keyspaces, releases (each shard persists the
+ * effects) and completes the client's reply.
+ *
+ * <p>Undeclared keys: a command of the script on a key of a shard not held takes that shard if
+ * it is above every held one (the increasing-id rule keeps that deadlock-free); otherwise a
+ * script that has not written yet is rerun from the start holding every shard, and one that
+ * has written fails with {@link #UNDECLARED} and its sha is remembered so later runs take every
+ * shard from the start. A script never runs with part of what it touched unheld.
+ */
+public final class ScriptRunner implements AutoCloseable {
+  public static final String NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
+  public static final String BUSY =
+      "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+  static final String NOTBUSY = "NOTBUSY No scripts in execution right now.";
+  static final String UNKILLABLE = "UNKILLABLE Sorry the script already executed write commands "
+      + "against the dataset. You can either wait the script termination or kill the server in a "
+      + "hard way using the SHUTDOWN NOSAVE command.";
+  static final String KILLED = "ERR Script killed by user with SCRIPT KILL...";
+  static final String SHUTDOWN = "ERR Script killed by SHUTDOWN NOSAVE";
+  static final String UNDECLARED = "ERR Script accessed a key of a shard it did not declare after "
+      + "writing; pass every key the script touches in KEYS (its next runs take every shard)";
+
+  /** Takes shards for a script; the coordinator in a node, plain keyspaces in unit tests. */
+  public interface ShardSource {
+    /** Blocks until the shards are held. */
+    Held acquire(int[] shards);
+
+    int shardCount();
+
+    int shardOf(byte[] key);
+  }
+
+  /** Shards held for one script run. */
+  public interface Held extends ShardAccess {
+    io.redgrid.command.Effects effects();
+
+    /** Persists the effects and frees the shards; blocks until done. */
+    void release();
+  }
+
+  /** Thrown out of a script run that must start again holding every shard. */
+  static final class Restart extends RuntimeException {
+    Restart() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** A script in the cache: its body and the compiled function. */
+  record Script(String sha, byte[] body, int functionRef, ScriptFlags flags) {}
+
+  private final CommandTable table;
+  private final ServerConfig config;
+  private final Thread thread;
+  private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+  private LuaEngine engine;
+  private final Map<String, Script> cache = new LinkedHashMap<>();
+  private volatile int cachedScripts;
+  private volatile long cachedBytes;
+  private volatile long luaMemory;
+  /** Scripts that touched an undeclared shard after writing: they take every shard from the start. */
+  private final Set<String> undeclared = ConcurrentHashMap.newKeySet();
+  private volatile Run current;
+  private volatile boolean closed;
+
+  public ScriptRunner(CommandTable table, ServerConfig config) {
+    this.table = table;
+    this.config = config;
+    this.thread = new Thread(this::loop, "redgrid-script");
+    thread.setDaemon(true);
+    thread.start();
+    execute(() -> {
+      engine = new LuaEngine();
+      luaMemory = engine.memoryBytes();
+    });
+  }
+
+  private void loop() {
+    while (!closed) {
+      Runnable task;
+      try {
+        task = tasks.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      try {
+        task.run();
+      } catch (Throwable t) {
+        // one task failing must not end the script thread
+      }
+    }
+    if (engine != null) {
+      engine.close();
+    }
+  }
+
+  /** Runs {@code task} on the script thread (FUNCTION and EXEC with scripts use it). */
+  public void execute(Runnable task) {
+    tasks.add(task);
+  }
+
+  /** Runs {@code work} on the script thread and completes with its result. */
+  public <T> CompletableFuture<T> submit(Supplier<T> work) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    execute(() -> {
+      try {
+        result.complete(work.get());
+      } catch (Throwable t) {
+        result.completeExceptionally(t);
+      }
+    });
+    return result;
+  }
+
+  public boolean onScriptThread() {
+    return Thread.currentThread() == thread;
+  }
+
+  /** The VM; only on the script thread. */
+  public LuaEngine engine() {
+    return engine;
+  }
+
+  // ---- top-level runs from a connection ------------------------------------------------------
+
+  /**
+   * Runs EVAL / EVALSHA (or their _RO forms) for a client: on the script thread, holding the
+   * shards of its declared keys (every shard when there are none), then replies.
+   */
+  public CompletionStage<Reply> run(CommandSpec spec, byte[][] argv, Supplier<Call.Context> context,
+      ShardSource shards) {
+    return submit(() -> runTopLevel(spec, argv, context, shards));
+  }
+
+  private Reply runTopLevel(CommandSpec spec, byte[][] argv, Supplier<Call.Context> contexts,
+      ShardSource source) {
+    long start = System.nanoTime();
+    Call.Context first = contexts.get();
+    Call probe = table.prepare(spec, argv, first.shards(NO_SHARDS));
+    Script script;
+    int numkeys;
+    try {
+      numkeys = numkeys(probe);
+      script = scriptOf(probe);
+    } catch (CommandError e) {
+      Reply error = Reply.error(e.getMessage());
+      probe.stats().commands.record(probe, error, System.nanoTime() - start);
+      return error;
+    }
+    boolean all = numkeys == 0 || undeclared.contains(script.sha());
+    while (true) {
+      int[] wanted = all ? allShards(source.shardCount()) : shardsOf(argv, numkeys, source);
+      Held held = source.acquire(wanted);
+      Call.Context context = contexts.get().shards(held).effects(held.effects());
+      Call call = table.prepare(spec, argv, context);
+      Reply reply;
+      try {
+        reply = runScript(call, script, numkeys);
+      } catch (Restart restart) {
+        held.release();
+        all = true;
+        continue;
+      }
+      if (closed) {
+        return null; // SHUTDOWN NOSAVE: nothing of this run is persisted
+      }
+      held.release();
+      call.stats().commands.record(call, reply, System.nanoTime() - start);
+      if (call.tracking() != null) {
+        call.tracking().flushBroadcast();
+      }
+      return reply;
+    }
+  }
+
+  private static int[] allShards(int count) {
+    int[] all = new int[count];
+    for (int i = 0; i < count; i++) {
+      all[i] = i;
+    }
+    return all;
+  }
+
+  private static int[] shardsOf(byte[][] argv, int numkeys, ShardSource source) {
+    int[] shards = new int[numkeys];
+    for (int i = 0; i < numkeys; i++) {
+      shards[i] = source.shardOf(argv[3 + i]);
+    }
+    return Arrays.stream(shards).sorted().distinct().toArray();
+  }
+
+  // ---- a script run under a call (EVAL's handler; EXEC runs it here with every shard held) ----
+
+  /** EVAL's handler: runs the script of {@code call} under the call's shards. */
+  public Reply evalHere(Call call) {
+    if (!onScriptThread()) {
+      // Unit tests run commands on their own thread; a node always comes through run().
+      try {
+        return submit(() -> evalHere(call)).join();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof RuntimeException failure) {
+          throw failure;
+        }
+        throw e;
+      }
+    }
+    int numkeys = numkeys(call);
+    Script script = scriptOf(call);
+    return runScript(call, script, numkeys);
+  }
+
+  /** numkeys of EVAL-style argv with Redis' errors. */
+  static int numkeys(Call call) {
+    long numkeys = call.longArg(2);
+    if (numkeys > call.argc() - 3) {
+      throw new CommandError("ERR Number of keys can't be greater than number of args");
+    }
+    if (numkeys < 0) {
+      throw new CommandError("ERR Number of keys can't be negative");
+    }
+    return (int) numkeys;
+  }
+
+  /** The script EVAL names (compiled and cached) or EVALSHA names (NOSCRIPT if unknown). */
+  private Script scriptOf(Call call) {
+    if (call.spec().name().startsWith("evalsha")) {
+      String sha = new String(call.arg(1), StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
+      Script script = cache.get(sha);
+      if (script == null) {
+        throw new CommandError(NOSCRIPT);
+      }
+      return script;
+    }
+    return load(call.arg(1));
+  }
+
+  /** SCRIPT LOAD / EVAL: compiles and caches a body; errors as Redis reports them. */
+  Script load(byte[] body) {
+    String sha = LuaEngine.sha1Hex(body);
+    Script known = cache.get(sha);
+    if (known != null) {
+      return known;
+    }
+    ScriptFlags flags = ScriptFlags.parse(body);
+    byte[] code = flags.code(body);
+    int ref;
+    try {
+      ref = engine.load(code, "@user_script");
+    } catch (LuaEngine.ScriptError e) {
+      throw new CommandError("ERR Error compiling script (new function): " + e.getMessage());
+    }
+    Script script = new Script(sha, body, ref, flags);
+    cache.put(sha, script);
+    cachedScripts = cache.size();
+    cachedBytes += body.length;
+    luaMemory = engine.memoryBytes();
+    return script;
+  }
+
+  boolean exists(String sha) {
+    return cache.containsKey(sha.toLowerCase(java.util.Locale.ROOT));
+  }
+
+  void flush() {
+    for (Script script : cache.values()) {
+      engine.unload(script.functionRef());
+    }
+    cache.clear();
+    undeclared.clear();
+    cachedScripts = 0;
+    cachedBytes = 0;
+    engine.collectGarbage();
+    luaMemory = engine.memoryBytes();
+  }
+
+  private Reply runScript(Call call, Script script, int numkeys) {
+    ScriptFlags flags = script.flags();
+    boolean readOnly = call.spec().has(Flag.READONLY) || flags.noWrites();
+    if (flags.shebang()) {
+      // Redis 7.0 checks a shebang script's declared needs before it runs.
+      if (!flags.allowOom() && !readOnly && overMemory(call)) {
+        return Reply.error("OOM command not allowed when used memory > 'maxmemory'.");
+      }
+    }
+    List<byte[]> keys = new ArrayList<>(numkeys);
+    List<byte[]> args = new ArrayList<>(call.argc() - 3 - numkeys);
+    for (int i = 0; i < numkeys; i++) {
+      keys.add(call.arg(3 + i));
+    }
+    for (int i = 3 + numkeys; i < call.argc(); i++) {
+      args.add(call.arg(i));
+    }
+    Run run = new Run(call, readOnly, flags, overMemory(call), script.sha());
+    current = run;
+    try {
+      Reply reply;
+      try {
+        reply = engine.call(script.functionRef(), keys, args, run, script.sha());
+      } catch (LuaEngine.ScriptError e) {
+        reply = Reply.error(e.getMessage());
+      }
+      if (run.restart) {
+        throw new Restart();
+      }
+      return reply;
+    } finally {
+      current = null;
+      luaMemory = engine.memoryBytes();
+    }
+  }
+
+  private static boolean overMemory(Call call) {
+    io.redgrid.memory.MemoryGovernor memory = call.stats().memory;
+    return memory.maxmemory() > 0 && memory.used() > memory.maxmemory()
+        && memory.policy() == io.redgrid.memory.EvictionPolicy.NOEVICTION;
+  }
+
+  /** One running script: what its redis.call does, and whether it may still be killed. */
+  private final class Run implements LuaEngine.Host {
+    final Call call;
+    final boolean readOnly;
+    final ScriptFlags flags;
+    final boolean oomAtStart;
+    final String sha;
+    final long startedNanos = System.nanoTime();
+    int db;
+    volatile boolean wrote;
+    volatile boolean killRequested;
+    boolean restart;
+
+    Run(Call call, boolean readOnly, ScriptFlags flags, boolean oomAtStart, String sha) {
+      this.sha = sha;
+      this.call = call;
+      this.readOnly = readOnly;
+      this.flags = flags;
+      this.oomAtStart = oomAtStart;
+      this.db = call.db();
+    }
+
+    @Override
+    public Reply command(byte[][] argv, int protocol) {
+      CommandSpec spec;
+      try {
+        spec = table.resolve(argv);
+      } catch (CommandError e) {
+        String message = e.getMessage();
+        if (message.startsWith("ERR wrong number of arguments")) {
+          return Reply.error("ERR Wrong number of args calling Redis command from script");
+        }
+        return Reply.error("ERR Unknown Redis command called from script");
+      }
+      if (spec.has(Flag.NOSCRIPT)) {
+        return Reply.error("ERR This Redis command is not allowed from script");
+      }
+      if (spec.isWrite()) {
+        if (readOnly) {
+          return Reply.error("ERR Write commands are not allowed from read-only scripts.");
+        }
+      }
+      if (spec.has(Flag.DENYOOM) && oomAtStart && !flags.allowOom()) {
+        return Reply.error("OOM command not allowed when used memory > 'maxmemory'.");
+      }
+      io.redgrid.acl.Acl acl = call.server() == null ? null : call.server().acl();
+      if (acl != null && call.session() != null && !acl.permitsAll(call.session())) {
+        String denied = acl.check(call.session(), spec, argv, call.now(), () -> "");
+        if (denied != null) {
+          return Reply.error("ERR The user executing the script can't run this command or subcommand");
+        }
+      }
+      if ("select".equals(spec.fullName())) {
+        // SELECT changes the script's database only, never its caller's.
+        long index;
+        try {
+          index = io.redgrid.command.Numbers.parseLongOrNull(argv[1]) == null ? -1
+              : io.redgrid.command.Numbers.parseLongOrNull(argv[1]);
+        } catch (RuntimeException e) {
+          index = -1;
+        }
+        if (index < 0 || index >= config.getLong("databases")) {
+          if (io.redgrid.command.Numbers.parseLongOrNull(argv[1]) == null) {
+            return Reply.error(io.redgrid.command.Errors.NOT_INTEGER);
+          }
+          return Reply.error(io.redgrid.command.Errors.DB_OUT_OF_RANGE);
+        }
+        db = (int) index;
+        return Reply.OK;
+      }
+      if (!holdsShardsOf(spec, argv)) {
+        if (!wrote) {
+          restart = true;
+          return Reply.error("ERR restart");
+        }
+        undeclared.add(sha);
+        return Reply.error(UNDECLARED);
+      }
+      ShardAccess shards = call.shardAccess();
+      Call.Context context = new Call.Context()
+          .db(db)
+          .protocol(protocol)
+          .shards(shards)
+          .effects(recording(call.effects()))
+          .stats(call.stats())
+          .session(call.session())
+          .server(call.server())
+          .blocked(null)
+          .denyBlocking(true)
+          .client(call.client(), false);
+      if (call.server() != null) {
+        context.events(call.server().keyspaceEvents()).tracking(call.server().tracking());
+      }
+      feedMonitors(spec, argv);
+      Call inner = table.prepare(spec, argv, context);
+      Reply reply = table.run(inner);
+      if (reply == null || reply == io.redgrid.blocking.BlockedClients.BLOCKED) {
+        reply = Reply.NULL;
+      }
+      if (reply instanceof Reply.Error) {
+        call.stats().errorReplies.increment();
+      }
+      return reply;
+    }
+
+    private io.redgrid.command.Effects recording(io.redgrid.command.Effects effects) {
+      return (shard, index, argv) -> {
+        wrote = true;
+        effects.add(shard, index, argv);
+      };
+    }
+
+    private void feedMonitors(CommandSpec spec, byte[][] argv) {
+      io.redgrid.server.Monitors monitors = call.server() == null ? null : call.server().monitors();
+      if (monitors != null && monitors.active()) {
+        java.time.Instant now = java.time.Instant.now();
+        monitors.feed("lua", db, spec, argv, now.getEpochSecond() * 1_000_000L + now.getNano() / 1000);
+      }
+    }
+
+    /** Whether every shard the command needs is held, taking higher ones on the way. */
+    private boolean holdsShardsOf(CommandSpec spec, byte[][] argv) {
+      ShardAccess shards = call.shardAccess();
+      io.redgrid.keyspace.ShardMap map = shardMap();
+      if (map == null) {
+        return true;
+      }
+      int[] needed;
+      if (spec.route() == Route.ALL_SHARDS) {
+        needed = allShards(map.shardCount());
+      } else if (spec.route() == Route.KEYS) {
+        int[] positions = spec.keys().positions(argv);
+        needed = new int[positions.length];
+        for (int i = 0; i < positions.length; i++) {
+          needed[i] = map.shardOf(argv[positions[i]]);
+        }
+        needed = Arrays.stream(needed).sorted().distinct().toArray();
+      } else {
+        return true;
+      }
+      for (int shard : needed) {
+        if (!shards.holds(shard) && !shards.acquireAbove(shard)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public void log(int level, String message) {
+      org.slf4j.LoggerFactory.getLogger("redgrid.script").info("script log [{}] {}", level, message);
+    }
+
+    @Override
+    public Boolean aclCheck(byte[][] argv) {
+      CommandSpec spec;
+      try {
+        spec = table.resolve(argv);
+      } catch (CommandError e) {
+        return null;
+      }
+      io.redgrid.acl.Acl acl = call.server() == null ? null : call.server().acl();
+      if (acl == null || call.session() == null || acl.permitsAll(call.session())) {
+        return Boolean.TRUE;
+      }
+      return acl.check(call.session(), spec, argv, call.now(), () -> "") == null;
+    }
+
+    @Override
+    public String interruption() {
+      if (restart) {
+        return "ERR restart"; // even a pcall'd redis.call stops the run: it starts over
+      }
+      if (closed) {
+        return SHUTDOWN;
+      }
+      if (killRequested) {
+        killRequested = false;
+        return KILLED;
+      }
+      return null;
+    }
+  }
+
+  private volatile io.redgrid.keyspace.ShardMap shardMap;
+
+  /** The shard map the undeclared-key policy checks keys against (null: every key is held). */
+  public void shardMap(io.redgrid.keyspace.ShardMap shardMap) {
+    this.shardMap = shardMap;
+  }
+
+  private io.redgrid.keyspace.ShardMap shardMap() {
+    return shardMap;
+  }
+
+  // ---- BUSY, SCRIPT KILL, SHUTDOWN -----------------------------------------------------------
+
+  /** Whether a script has run longer than busy-reply-threshold: other clients get -BUSY. */
+  public boolean busy() {
+    Run run = current;
+    if (run == null) {
+      return false;
+    }
+    long threshold = config.getLong("busy-reply-threshold");
+    return threshold > 0 && System.nanoTime() - run.startedNanos > threshold * 1_000_000L;
+  }
+
+  /** SCRIPT KILL: null when the script will stop, else the error to reply. */
+  String kill() {
+    Run run = current;
+    if (run == null) {
+      return NOTBUSY;
+    }
+    if (run.wrote) {
+      return UNKILLABLE;
+    }
+    run.killRequested = true;
+    return null;
+  }
+
+  /**
+   * SHUTDOWN NOSAVE: a running script stops at its next check and its unreleased effects are
+   * never persisted; the thread ends.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    tasks.add(() -> { });
+  }
+
+  // ---- INFO memory -----------------------------------------------------------------------------
+
+  public long luaMemory() {
+    return luaMemory;
+  }
+
+  public int cachedScripts() {
+    return cachedScripts;
+  }
+
+  /** used_memory_scripts_eval: the cached bodies plus Redis-like per-entry overhead. */
+  public long scriptsMemory() {
+    return cachedBytes + cachedScripts * 96L;
+  }
+
+  private static final ShardAccess NO_SHARDS = new ShardAccess() {
+    @Override
+    public io.redgrid.keyspace.Keyspace keyspaceFor(byte[] key) {
+      throw new IllegalStateException("no shard held");
+    }
+
+    @Override
+    public List<io.redgrid.keyspace.Keyspace> all() {
+      return List.of();
+    }
+  };
+}
