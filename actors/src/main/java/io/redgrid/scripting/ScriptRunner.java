@@ -59,6 +59,62 @@ public final class ScriptRunner implements AutoCloseable {
     int shardOf(byte[] key);
   }
 
+  /** Shards through the node's coordinator (the script thread blocks; it is no actor thread). */
+  public static ShardSource coordinated(io.redgrid.coordinator.Coordinator coordinator) {
+    return new ShardSource() {
+      @Override
+      public Held acquire(int[] shards) {
+        io.redgrid.coordinator.Coordinator.Holding holding = coordinator.acquire(shards).toCompletableFuture().join();
+        return new Held() {
+          @Override
+          public io.redgrid.keyspace.Keyspace keyspaceFor(byte[] key) {
+            return holding.keyspaceFor(key);
+          }
+
+          @Override
+          public List<io.redgrid.keyspace.Keyspace> all() {
+            return holding.all();
+          }
+
+          @Override
+          public long holdToken() {
+            return holding.holdToken();
+          }
+
+          @Override
+          public boolean holds(int shard) {
+            return holding.holds(shard);
+          }
+
+          @Override
+          public boolean acquireAbove(int shard) {
+            return holding.acquireAbove(shard);
+          }
+
+          @Override
+          public io.redgrid.command.Effects effects() {
+            return holding.effects();
+          }
+
+          @Override
+          public void release() {
+            holding.release().toCompletableFuture().join();
+          }
+        };
+      }
+
+      @Override
+      public int shardCount() {
+        return coordinator.shardMap().shardCount();
+      }
+
+      @Override
+      public int shardOf(byte[] key) {
+        return coordinator.shardMap().shardOf(key);
+      }
+    };
+  }
+
   /** Shards held for one script run. */
   public interface Held extends ShardAccess {
     io.redgrid.command.Effects effects();

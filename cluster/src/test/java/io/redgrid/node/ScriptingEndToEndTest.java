@@ -1,0 +1,193 @@
+package io.redgrid.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.redgrid.keyspace.ShardMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.SetParams;
+
+/** EVAL through a started node with Jedis: locks, cross-shard transfers, BUSY and SCRIPT KILL. */
+class ScriptingEndToEndTest {
+  private static NodeFixture fixture;
+  private static String a;
+  private static String b;
+
+  private static final String UNLOCK =
+      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+  private static final String TRANSFER =
+      "local from = tonumber(redis.call('get', KEYS[1]) or '0') "
+      + "redis.call('set', KEYS[1], from - 1) "
+      + "redis.call('incrby', KEYS[2], 1) return 1";
+  private static final String TOTAL =
+      "return tonumber(redis.call('get', KEYS[1]) or '0') + tonumber(redis.call('get', KEYS[2]) or '0')";
+
+  @BeforeAll
+  static void start() {
+    fixture = new NodeFixture("--save", "");
+    ShardMap map = new ShardMap(16);
+    a = "account:a";
+    for (int i = 0; ; i++) {
+      String candidate = "account:b" + i;
+      if (map.shardOf(candidate.getBytes()) > map.shardOf(a.getBytes())) {
+        b = candidate;
+        break;
+      }
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    fixture.close();
+  }
+
+  private static Jedis client() {
+    return new Jedis("127.0.0.1", fixture.port(), 60_000);
+  }
+
+  @Test
+  void evalRunsAgainstTheNode() {
+    try (Jedis jedis = client()) {
+      assertEquals("v", jedis.eval("redis.call('set', KEYS[1], ARGV[1]) return redis.call('get', KEYS[1])",
+          List.of("k1"), List.of("v")));
+      assertEquals("v", jedis.get("k1"));
+      String sha = jedis.scriptLoad("return ARGV[1]");
+      assertEquals("x", jedis.evalsha(sha, List.of(), List.of("x")));
+      // keys not declared, on shards above or below: the script still runs isolated and right
+      assertEquals(2L, jedis.eval("redis.call('set', '" + a + "', 1) redis.call('set', '" + b + "', 1) "
+          + "return tonumber(redis.call('get', '" + a + "')) + tonumber(redis.call('get', '" + b + "'))", 0));
+      assertEquals(2L, jedis.eval("redis.call('get', '" + b + "') redis.call('set', '" + a + "', 1) "
+          + "return 2", List.of(b), List.of()));
+      assertTrue(jedis.info("memory").contains("number_of_cached_scripts:"));
+    }
+  }
+
+  @Test
+  void lockRecipeUnderConcurrentClients() throws Exception {
+    int clients = 8;
+    AtomicInteger inside = new AtomicInteger();
+    AtomicInteger overlaps = new AtomicInteger();
+    AtomicInteger acquired = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    List<Future<?>> done = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      String token = "token-" + c;
+      done.add(pool.submit(() -> {
+        try (Jedis jedis = client()) {
+          for (int i = 0; i < 30; i++) {
+            while (!"OK".equals(jedis.set("lock", token, SetParams.setParams().nx().px(30_000)))) {
+              Thread.onSpinWait();
+            }
+            if (inside.incrementAndGet() > 1) {
+              overlaps.incrementAndGet();
+            }
+            acquired.incrementAndGet();
+            inside.decrementAndGet();
+            assertEquals(1L, jedis.eval(UNLOCK, List.of("lock"), List.of(token)));
+            assertEquals(0L, jedis.eval(UNLOCK, List.of("lock"), List.of(token)));
+          }
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : done) {
+      f.get(120, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    assertEquals(0, overlaps.get());
+    assertEquals(clients * 30, acquired.get());
+  }
+
+  @Test
+  void transfersAcrossShardsKeepTheTotalForConcurrentReaders() throws Exception {
+    try (Jedis jedis = client()) {
+      jedis.set(a, "1000");
+      jedis.set(b, "0");
+    }
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger wrongTotals = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    List<Future<?>> writers = new ArrayList<>();
+    for (int c = 0; c < 4; c++) {
+      writers.add(pool.submit(() -> {
+        try (Jedis jedis = client()) {
+          for (int i = 0; i < 50; i++) {
+            jedis.eval(TRANSFER, List.of(a, b), List.of());
+          }
+        }
+        return null;
+      }));
+    }
+    List<Future<?>> readers = new ArrayList<>();
+    for (int r = 0; r < 2; r++) {
+      readers.add(pool.submit(() -> {
+        try (Jedis jedis = client()) {
+          while (!stop.get()) {
+            Object total = jedis.evalReadonly(TOTAL, List.of(a, b), List.of());
+            if (!Long.valueOf(1000).equals(total)) {
+              wrongTotals.incrementAndGet();
+            }
+          }
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : writers) {
+      f.get(120, TimeUnit.SECONDS);
+    }
+    stop.set(true);
+    for (Future<?> f : readers) {
+      f.get(120, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    assertEquals(0, wrongTotals.get());
+    try (Jedis jedis = client()) {
+      assertEquals("800", jedis.get(a));
+      assertEquals("200", jedis.get(b));
+    }
+  }
+
+  @Test
+  void endlessScriptIsKilledWhileOthersGetBusy() throws Exception {
+    try (Jedis admin = client(); Jedis other = client()) {
+      admin.configSet("busy-reply-threshold", "100");
+      assertEquals("100", admin.configGet("lua-time-limit").get("lua-time-limit"));
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      Future<String> looping = pool.submit(() -> {
+        try (Jedis jedis = client()) {
+          jedis.eval("while true do end", 0);
+          return "returned";
+        } catch (Exception e) {
+          return e.getMessage();
+        }
+      });
+      String busy = null;
+      for (int i = 0; i < 600 && busy == null; i++) {
+        try {
+          other.ping();
+          Thread.sleep(50);
+        } catch (Exception e) {
+          busy = e.getMessage();
+        }
+      }
+      assertEquals("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.", busy);
+      assertEquals("OK", admin.scriptKill());
+      String result = looping.get(60, TimeUnit.SECONDS);
+      assertTrue(result.startsWith("ERR Script killed by user with SCRIPT KILL..."), result);
+      pool.shutdown();
+      admin.configSet("lua-time-limit", "5000");
+      assertEquals("PONG", other.ping());
+    }
+  }
+}
