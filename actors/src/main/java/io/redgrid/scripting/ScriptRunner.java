@@ -249,7 +249,7 @@ public final class ScriptRunner implements AutoCloseable {
         return null; // SHUTDOWN NOSAVE: nothing of this run is persisted
       }
       held.release();
-      call.stats().commands.record(call, reply, System.nanoTime() - start);
+      call.stats().commands.record(call, reply, System.nanoTime() - start, !lastRunCounted(reply));
       if (call.tracking() != null) {
         call.tracking().flushBroadcast();
       }
@@ -376,6 +376,7 @@ public final class ScriptRunner implements AutoCloseable {
     }
     Run run = new Run(call, readOnly, flags, overMemory(call), script.sha());
     current = run;
+    lastRun = run;
     try {
       Reply reply;
       try {
@@ -391,6 +392,13 @@ public final class ScriptRunner implements AutoCloseable {
       current = null;
       luaMemory = engine.memoryBytes();
     }
+  }
+
+  /** The last run of this thread, for its errorstats bookkeeping; script thread only. */
+  private Run lastRun;
+
+  private boolean lastRunCounted(Reply reply) {
+    return lastRun != null && lastRun.alreadyCounted(reply);
   }
 
   private static boolean overMemory(Call call) {
@@ -429,26 +437,26 @@ public final class ScriptRunner implements AutoCloseable {
       } catch (CommandError e) {
         String message = e.getMessage();
         if (message.startsWith("ERR wrong number of arguments")) {
-          return Reply.error("ERR Wrong number of args calling Redis command from script");
+          return refuse(argv, "ERR Wrong number of args calling Redis command from script");
         }
-        return Reply.error("ERR Unknown Redis command called from script");
+        return refuse(argv, "ERR Unknown Redis command called from script");
       }
       if (spec.has(Flag.NOSCRIPT)) {
-        return Reply.error("ERR This Redis command is not allowed from script");
+        return refuse(argv, "ERR This Redis command is not allowed from script");
       }
       if (spec.isWrite()) {
         if (readOnly) {
-          return Reply.error("ERR Write commands are not allowed from read-only scripts.");
+          return refuse(argv, "ERR Write commands are not allowed from read-only scripts.");
         }
       }
       if (spec.has(Flag.DENYOOM) && oomAtStart && !flags.allowOom()) {
-        return Reply.error("OOM command not allowed when used memory > 'maxmemory'.");
+        return refuse(argv, "OOM command not allowed when used memory > 'maxmemory'.");
       }
       io.redgrid.acl.Acl acl = call.server() == null ? null : call.server().acl();
       if (acl != null && call.session() != null && !acl.permitsAll(call.session())) {
         String denied = acl.check(call.session(), spec, argv, call.now(), () -> "");
         if (denied != null) {
-          return Reply.error("ERR The user executing the script can't run this command or subcommand");
+          return refuse(argv, "ERR The user executing the script can't run this command or subcommand");
         }
       }
       if ("select".equals(spec.fullName())) {
@@ -467,6 +475,7 @@ public final class ScriptRunner implements AutoCloseable {
           return Reply.error(io.redgrid.command.Errors.DB_OUT_OF_RANGE);
         }
         db = (int) index;
+        feedMonitors(spec, argv); // after it ran, as Redis: the line shows the new db
         return Reply.OK;
       }
       if (!holdsShardsOf(spec, argv)) {
@@ -498,10 +507,31 @@ public final class ScriptRunner implements AutoCloseable {
       if (reply == null || reply == io.redgrid.blocking.BlockedClients.BLOCKED) {
         reply = Reply.NULL;
       }
-      if (reply instanceof Reply.Error) {
-        call.stats().errorReplies.increment();
+      if (reply instanceof Reply.Error error) {
+        counted.add(error.message()); // errorstats has it; total_error_replies counts the script's reply
       }
       return reply;
+    }
+
+    /** Errors counted in errorstats where they arose; the script's final error is not counted again. */
+    final List<String> counted = new ArrayList<>();
+
+    /** A command refused by the script checks: its rejected_calls and errorstats, as Redis. */
+    private Reply refuse(byte[][] argv, String error) {
+      table.rejected(argv, error, call.stats());
+      counted.add(error);
+      return Reply.error(error);
+    }
+
+    boolean alreadyCounted(Reply reply) {
+      if (reply instanceof Reply.Error error) {
+        for (String message : counted) {
+          if (error.message().startsWith(message)) {
+            return true;
+          }
+        }
+      }
+      return false;
     }
 
     private io.redgrid.command.Effects recording(io.redgrid.command.Effects effects) {

@@ -43,6 +43,20 @@ public final class Monitors {
     if (!active || spec.has(Flag.ADMIN) || spec.has(Flag.SKIP_MONITOR)) {
       return;
     }
+    send(address, db, spec, argv, epochMicros);
+  }
+
+  /**
+   * A script command (EVAL ...): Redis 7.0 shows it although it is flagged skip_monitor, before
+   * the lines of the commands the script runs ({@code [0 lua]}).
+   */
+  public void feedScript(ClientSession from, int db, CommandSpec spec, byte[][] argv, long epochMicros) {
+    if (active) {
+      send(from.address(), db, spec, argv, epochMicros);
+    }
+  }
+
+  private void send(String address, int db, CommandSpec spec, byte[][] argv, long epochMicros) {
     Reply line = Reply.simple(line(epochMicros, db, address, io.redgrid.acl.Acl.redacted(spec, argv)));
     for (ClientSession monitor : sessions) {
       if (monitor.monitor()) {

@@ -294,6 +294,11 @@ final class Connection {
           reply(result);
         }
         case SCRIPT -> {
+          io.redgrid.server.Monitors monitors = node.monitors();
+          if (monitors.active()) {
+            java.time.Instant now = java.time.Instant.now();
+            monitors.feedScript(session, session.db(), spec, argv, now.getEpochSecond() * 1_000_000L + now.getNano() / 1000);
+          }
           return node.scripts().run(spec, argv, this::context, node.scriptShards())
               .thenComposeAsync(this::replyAndContinue, executor);
         }
