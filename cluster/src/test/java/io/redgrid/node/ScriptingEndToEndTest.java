@@ -190,4 +190,76 @@ class ScriptingEndToEndTest {
       assertEquals("PONG", other.ping());
     }
   }
+
+  @Test
+  void evalInsideMultiRunsWithTheQueue() {
+    try (Jedis jedis = client()) {
+      redis.clients.jedis.Transaction multi = jedis.multi();
+      multi.set(a, "5");
+      multi.eval("return redis.call('incrby', KEYS[1], ARGV[1])", List.of(a), List.of("2"));
+      multi.get(b);
+      List<Object> results = multi.exec();
+      assertEquals("OK", results.get(0));
+      assertEquals(7L, results.get(1));
+    }
+  }
+
+  @Test
+  void redisCliEvalRunsAFileWithKeysAndArgs() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("script", ".lua");
+    java.nio.file.Files.writeString(file, "redis.call('set', KEYS[1], ARGV[1])\nreturn {KEYS[1], ARGV[1], #KEYS, #ARGV}\n");
+    RedisTools.Result result = RedisTools.run("redis-cli", "-p", Integer.toString(fixture.port()),
+        "--eval", file.toString(), "clikey", ",", "cliarg");
+    assertEquals("clikey\ncliarg\n1\n1\n", result.output());
+    try (Jedis jedis = client()) {
+      assertEquals("cliarg", jedis.get("clikey"));
+    }
+  }
+
+  @Test
+  void aScriptThatWroteIsUnkillableAndShutdownNosaveDropsItsEffects() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("redgrid-scripts");
+    NodeFixture node = new NodeFixture("--dir", dir.toString(), "--save", "", "--appendonly", "yes");
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (Jedis admin = new Jedis("127.0.0.1", node.port(), 60_000)) {
+      assertEquals("done", admin.eval("redis.call('set', 'kept', 'yes') return 'done'", 0));
+      admin.configSet("busy-reply-threshold", "50");
+      Future<String> looping = pool.submit(() -> {
+        try (Jedis jedis = new Jedis("127.0.0.1", node.port(), 60_000)) {
+          jedis.eval("redis.call('set', 'dropped', 'x') while true do end", 0);
+          return "returned";
+        } catch (Exception e) {
+          return "failed";
+        }
+      });
+      String kill = null;
+      for (int i = 0; i < 600 && kill == null; i++) {
+        try {
+          admin.scriptKill();
+          Thread.sleep(50); // NOTBUSY until the script runs: try again
+        } catch (Exception e) {
+          if (!e.getMessage().startsWith("NOTBUSY")) {
+            kill = e.getMessage();
+          }
+        }
+      }
+      assertTrue(kill != null && kill.startsWith("UNKILLABLE Sorry the script already executed write commands"), kill);
+      try {
+        admin.sendCommand(() -> "SHUTDOWN".getBytes(java.nio.charset.StandardCharsets.UTF_8), "NOSAVE");
+      } catch (redis.clients.jedis.exceptions.JedisConnectionException expected) {
+        // no reply: the node stops
+      }
+      node.node.terminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      assertEquals("failed", looping.get(60, TimeUnit.SECONDS));
+    } finally {
+      pool.shutdownNow();
+    }
+    NodeFixture again = new NodeFixture("--dir", dir.toString(), "--save", "", "--appendonly", "yes");
+    try (Jedis jedis = new Jedis("127.0.0.1", again.port(), 60_000)) {
+      assertEquals("yes", jedis.get("kept"));
+      assertEquals(null, jedis.get("dropped"));
+    } finally {
+      again.node.close(false);
+    }
+  }
 }
