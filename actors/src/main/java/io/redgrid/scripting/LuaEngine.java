@@ -64,18 +64,20 @@ public final class LuaEngine implements AutoCloseable {
   private static final String INTERNAL = "=redgrid";
 
   private static final String BOOTSTRAP = """
-      local jcall, jpcall, jlog, jsha1, jacl, jcheck, jsetresp =
-            __rg_call, __rg_pcall, __rg_log, __rg_sha1, __rg_acl, __rg_check, __rg_setresp
-      __rg_call, __rg_pcall, __rg_log, __rg_sha1, __rg_acl, __rg_check, __rg_setresp = nil, nil, nil, nil, nil, nil, nil
+      local jcall, jpcall, jlog, jsha1, jacl, jcheck, jsetresp, jsetrepl =
+            __rg_call, __rg_pcall, __rg_log, __rg_sha1, __rg_acl, __rg_check, __rg_setresp, __rg_setrepl
+      __rg_call, __rg_pcall, __rg_log, __rg_sha1, __rg_acl, __rg_check, __rg_setresp, __rg_setrepl =
+            nil, nil, nil, nil, nil, nil, nil, nil
       local G = _G
       local dbg = debug
-      local error, type, tostring, select, setmetatable, rawset, pairs, xpcall, setfenv =
-            error, type, tostring, select, setmetatable, rawset, pairs, xpcall, setfenv
+      local error, type, tostring, select, setmetatable, rawset, rawget, pairs, xpcall, setfenv, pcall, unpack, loadstring =
+            error, type, tostring, select, setmetatable, rawset, rawget, pairs, xpcall, setfenv, pcall, unpack, loadstring
+      -- read-only proxies and the table each stands for
       local protected = setmetatable({}, {__mode = 'k'})
       local function readonly_error() error('Attempt to modify a readonly table', 2) end
       local function readonly(t)
         local proxy = setmetatable({}, {__index = t, __newindex = readonly_error, __metatable = false})
-        protected[proxy] = true
+        protected[proxy] = t
         return proxy
       end
 
@@ -93,36 +95,10 @@ public final class LuaEngine implements AutoCloseable {
         if type(s) ~= 'string' then return {err = 'ERR wrong number or type of arguments'} end
         return {ok = s}
       end
-      redis.sha1hex = function(...)
-        if select('#', ...) ~= 1 then error({err = 'ERR wrong number of arguments'}) end
-        return jsha1(...)
-      end
-      redis.log = function(...)
-        local n = select('#', ...)
-        if n < 2 then error({err = 'ERR redis.log() requires two arguments or more.'}) end
-        local level = ...
-        if type(level) ~= 'number' then error({err = 'ERR First argument must be a number (log level).'}) end
-        if level < 0 or level > 3 then error({err = 'ERR Invalid debug level.'}) end
-        local parts = {}
-        for i = 2, n do
-          local v = select(i, ...)
-          if type(v) == 'string' or type(v) == 'number' then parts[#parts + 1] = tostring(v) end
-        end
-        jlog(level, table.concat(parts, ' '))
-      end
-      redis.setresp = function(...)
-        if select('#', ...) ~= 1 then error({err = 'ERR redis.setresp() requires one argument.'}) end
-        local v = ...
-        if v ~= 2 and v ~= 3 then error({err = 'ERR RESP version must be 2 or 3.'}) end
-        jsetresp(v)
-      end
-      redis.set_repl = function(...)
-        if select('#', ...) ~= 1 then error({err = 'ERR redis.set_repl() requires one argument.'}) end
-        local v = ...
-        if type(v) ~= 'number' or v < 0 or v > 3 then
-          error({err = 'ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.'})
-        end
-      end
+      redis.sha1hex = jsha1
+      redis.log = jlog
+      redis.setresp = jsetresp
+      redis.set_repl = jsetrepl
       redis.replicate_commands = function() return true end
       redis.breakpoint = function() return false end
       redis.debug = function() end
@@ -139,12 +115,32 @@ public final class LuaEngine implements AutoCloseable {
         if type(v) == 'table' and k ~= '_G' then visible[k] = readonly(v) else visible[k] = v end
       end
       visible.redis = readonly(redis)
-      for _, name in ipairs({'os', 'io', 'package', 'debug', 'require', 'module', 'loadfile', 'dofile'}) do
+      for _, name in ipairs({'os', 'io', 'package', 'debug', 'require', 'module', 'loadfile', 'dofile',
+          'setfenv', 'getfenv', 'print', 'newproxy'}) do
         visible[name] = nil
       end
       visible.rawset = function(t, k, v)
         if protected[t] then error('Attempt to modify a readonly table', 0) end
         return rawset(t, k, v)
+      end
+      visible.rawget = function(t, k)
+        local real = protected[t]
+        if real then return real[k] end
+        return rawget(t, k)
+      end
+      visible.setmetatable = function(t, m)
+        if protected[t] then error('Attempt to modify a readonly table', 0) end
+        return setmetatable(t, m)
+      end
+      -- Redis 7.0's pcall hands back the text of an error table {err=...} rather than the table.
+      local function pack(...) return select('#', ...), {...} end
+      visible.pcall = function(...)
+        local n, r = pack(pcall(...))
+        if not r[1] and type(r[2]) == 'table' then
+          local e = r[2].err
+          if type(e) == 'string' or type(e) == 'number' then r[2] = e end
+        end
+        return unpack(r, 1, n)
       end
       local env = setmetatable({}, {
         __index = function(_, k)
@@ -156,8 +152,13 @@ public final class LuaEngine implements AutoCloseable {
         end,
         __newindex = readonly_error,
         __metatable = false})
-      protected[env] = true
+      protected[env] = visible
       visible._G = env
+      visible.loadstring = function(...)
+        local f, e = loadstring(...)
+        if f then setfenv(f, env) end
+        return f, e
+      end
 
       local function handler(err)
         local level = 2
@@ -225,6 +226,8 @@ public final class LuaEngine implements AutoCloseable {
     lua.setGlobal("__rg_check");
     lua.push(this::setResp);
     lua.setGlobal("__rg_setresp");
+    lua.push(LuaEngine::setRepl);
+    lua.setGlobal("__rg_setrepl");
     lua.push(io.redgrid.server.Version.REDIS_VERSION);
     lua.setGlobal("__rg_version");
     lua.push(versionNumber(io.redgrid.server.Version.REDIS_VERSION));
@@ -460,20 +463,56 @@ public final class LuaEngine implements AutoCloseable {
     l.setField(-2, "err");
   }
 
+  /** redis.log(level, message...): Redis' argument checks, the parts joined by spaces. */
   private int redisLog(Lua l) {
-    int level = (int) l.toNumber(1);
-    String message = l.toString(2);
-    if (host != null) {
-      host.log(level, message);
+    int argc = l.getTop();
+    if (argc < 2) {
+      return raised(l, "ERR redis.log() requires two arguments or more.");
     }
+    if (!l.isNumber(1)) {
+      return raised(l, "ERR First argument must be a number (log level).");
+    }
+    double level = l.toNumber(1);
+    if (level < 0 || level > 3) {
+      return raised(l, "ERR Invalid debug level.");
+    }
+    StringBuilder message = new StringBuilder();
+    for (int i = 2; i <= argc; i++) {
+      if (l.isString(i)) {
+        if (i != 2) {
+          message.append(' ');
+        }
+        message.append(new String(bytes(l, i), StandardCharsets.UTF_8));
+      }
+    }
+    if (host != null) {
+      host.log((int) level, message.toString());
+    }
+    l.setTop(0);
     return 0;
   }
 
   private int sha1(Lua l) {
-    byte[] input = l.type(1) == Lua.LuaType.STRING || l.type(1) == Lua.LuaType.NUMBER ? bytes(l, 1) : new byte[0];
+    if (l.getTop() != 1) {
+      return raised(l, "ERR wrong number of arguments");
+    }
+    byte[] input = l.isString(1) ? bytes(l, 1) : new byte[0];
     l.setTop(0);
     l.push(sha1Hex(input));
     return 1;
+  }
+
+  /** redis.set_repl(flags): accepted and ignored (effects are always what is persisted). */
+  private static int setRepl(Lua l) {
+    if (l.getTop() != 1) {
+      return raised(l, "ERR redis.set_repl() requires two arguments.");
+    }
+    double flags = l.isNumber(1) ? l.toNumber(1) : 0;
+    if (flags < 0 || flags > 3 || flags != Math.floor(flags)) {
+      return raised(l, "ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
+    }
+    l.setTop(0);
+    return 0;
   }
 
   private int aclCheck(Lua l) {
@@ -508,7 +547,15 @@ public final class LuaEngine implements AutoCloseable {
   }
 
   private int setResp(Lua l) {
-    protocol = (int) l.toNumber(1);
+    if (l.getTop() != 1) {
+      return raised(l, "ERR redis.setresp() requires one argument.");
+    }
+    int resp = l.isNumber(1) ? (int) l.toNumber(1) : 0;
+    if (resp != 2 && resp != 3) {
+      return raised(l, "ERR RESP version must be 2 or 3.");
+    }
+    protocol = resp;
+    l.setTop(0);
     return 0;
   }
 

@@ -10,13 +10,12 @@ import static io.redgrid.command.Flag.NO_MANDATORY_KEYS;
 import static io.redgrid.command.Flag.READONLY;
 import static io.redgrid.command.Flag.SKIP_MONITOR;
 import static io.redgrid.command.Flag.STALE;
-import static io.redgrid.command.KeySpec.movable;
 
 import io.redgrid.command.Call;
 import io.redgrid.command.CommandError;
 import io.redgrid.command.CommandFamily;
 import io.redgrid.command.CommandSpec;
-import io.redgrid.command.family.ListCommands;
+import io.redgrid.command.KeySpec;
 import io.redgrid.protocol.Reply;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -50,42 +49,45 @@ public final class ScriptCommands implements CommandFamily {
   @Override
   public List<CommandSpec> commands() {
     return List.of(
-        eval("eval", "Execute a Lua script server side", "2.6.0"),
-        eval("evalsha", "Execute a Lua script server side", "2.6.0"),
-        eval("eval_ro", "Execute a read-only Lua script server side", "7.0.0", READONLY),
-        eval("evalsha_ro", "Execute a read-only Lua script server side", "7.0.0", READONLY),
+        eval("eval", "Execute a Lua script server side", "2.6.0",
+            "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE"),
+        eval("evalsha", "Execute a Lua script server side", "2.6.0", null),
+        eval("eval_ro", "Execute a read-only Lua script server side", "7.0.0",
+            "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS", READONLY),
+        eval("evalsha_ro", "Execute a read-only Lua script server side", "7.0.0", null, READONLY),
         command("script").arity(atLeast(2)).group("scripting").since("2.6.0")
             .summary("A container for Lua scripts management commands").complexity("Depends on subcommand.")
             .subcommands(
-                command("debug").arity(exactly(3)).flags(NOSCRIPT).since("3.2.0")
-                    .summary("Set the debug mode for executed scripts.").complexity("O(1)")
-                    .runs(this::debug),
+                command("flush").arity(atLeast(2)).flags(NOSCRIPT).since("2.6.0")
+                    .tips("request_policy:all_nodes", "response_policy:all_succeeded")
+                    .summary("Remove all the scripts from the script cache.")
+                    .complexity("O(N) with N being the number of scripts in cache").runs(this::flush),
                 command("exists").arity(atLeast(3)).flags(NOSCRIPT).since("2.6.0")
                     .tips("request_policy:all_shards", "response_policy:agg_logical_and")
                     .summary("Check existence of scripts in the script cache.")
                     .complexity("O(N) with N being the number of scripts to check (so checking a single script is an O(1) operation).")
                     .runs(this::exists),
-                command("flush").arity(atLeast(2)).flags(NOSCRIPT).since("2.6.0")
-                    .tips("request_policy:all_nodes", "response_policy:all_succeeded")
-                    .summary("Remove all the scripts from the script cache.")
-                    .complexity("O(N) with N being the number of scripts in cache").runs(this::flush),
-                command("kill").arity(exactly(2)).flags(NOSCRIPT, ALLOW_BUSY).since("2.6.0")
-                    .tips("request_policy:all_shards", "response_policy:one_succeeded")
-                    .summary("Kill the script currently in execution.").complexity("O(1)").runs(this::kill),
                 command("load").arity(exactly(3)).flags(NOSCRIPT, STALE).since("2.6.0")
                     .tips("request_policy:all_nodes", "response_policy:all_succeeded")
                     .summary("Load the specified Lua script into the script cache.")
                     .complexity("O(N) with N being the length in bytes of the script body.").runs(this::load),
+                command("debug").arity(exactly(3)).flags(NOSCRIPT).since("3.2.0")
+                    .summary("Set the debug mode for executed scripts.").complexity("O(1)")
+                    .runs(this::debug),
+                command("kill").arity(exactly(2)).flags(NOSCRIPT, ALLOW_BUSY).since("2.6.0")
+                    .tips("request_policy:all_shards", "response_policy:one_succeeded")
+                    .summary("Kill the script currently in execution.").complexity("O(1)").runs(this::kill),
                 command("help").arity(exactly(2)).flags(LOADING, STALE).since("5.0.0")
                     .summary("Show helpful text about the different subcommands").complexity("O(1)")
                     .runs(call -> Reply.array(SCRIPT_HELP))));
   }
 
   /** EVAL-like: script (or sha) numkeys key... arg...; keys found by numkeys, run on the script thread. */
-  private CommandSpec eval(String name, String summary, String since, io.redgrid.command.Flag... extra) {
+  private CommandSpec eval(String name, String summary, String since, String keyNotes,
+      io.redgrid.command.Flag... extra) {
     CommandSpec.Builder builder = command(name).arity(atLeast(3))
         .flags(NOSCRIPT, SKIP_MONITOR, NO_MANDATORY_KEYS, STALE).flags(extra)
-        .keys(movable(0, 0, 0, argv -> ListCommands.numkeysPositions(argv, 2)))
+        .keys(KeySpec.keynum(2, keyNotes))
         .onScriptThread().group("scripting").since(since).summary(summary)
         .complexity("Depends on the script that is executed.");
     if (extra.length == 0) {

@@ -441,7 +441,8 @@ public final class ScriptRunner implements AutoCloseable {
         }
         return refuse(argv, "ERR Unknown Redis command called from script");
       }
-      if (spec.has(Flag.NOSCRIPT)) {
+      if (spec.has(Flag.NOSCRIPT) || spec.has(Flag.BLOCKING)) {
+        // Redis 7.0 flags every blocking command noscript as well
         return refuse(argv, "ERR This Redis command is not allowed from script");
       }
       if (spec.isWrite()) {
@@ -584,10 +585,12 @@ public final class ScriptRunner implements AutoCloseable {
 
     @Override
     public Boolean aclCheck(byte[][] argv) {
-      CommandSpec spec;
-      try {
-        spec = table.resolve(argv);
-      } catch (CommandError e) {
+      // As Redis: the command (and subcommand) must exist; the argument count is not checked.
+      CommandSpec spec = table.lookup(argv[0]);
+      if (spec != null && !spec.subcommands().isEmpty() && argv.length > 1) {
+        spec = spec.subcommand(argv[1]);
+      }
+      if (spec == null) {
         return null;
       }
       io.redgrid.acl.Acl acl = call.server() == null ? null : call.server().acl();
