@@ -178,9 +178,11 @@ public final class LuaEngine implements AutoCloseable {
         local stop = jcheck()
         if stop then error({err = stop}) end
       end
-      local function run(fn)
+      local function run(fn, ...)
         dbg.sethook(hook, '', %d)
-        return xpcall(fn, handler)
+        if select('#', ...) == 0 then return xpcall(fn, handler) end
+        local a, b = ...
+        return xpcall(function() return fn(a, b) end, handler)
       end
       local function prepare(fn)
         setfenv(fn, env)
@@ -305,20 +307,41 @@ public final class LuaEngine implements AutoCloseable {
    * error text; {@code name} is what errors report after "script:" (the sha for EVAL).
    */
   public Reply call(int functionRef, List<byte[]> keys, List<byte[]> args, Host host, String name) {
+    return invoke(functionRef, keys, args, host, name, false);
+  }
+
+  /**
+   * Calls a loaded function as Redis 7.0 calls a FUNCTION: {@code keys} and {@code args} are its
+   * two arguments (tables) instead of the KEYS/ARGV globals; otherwise as {@link #call}.
+   */
+  public Reply callFunction(int functionRef, List<byte[]> keys, List<byte[]> args, Host host, String name) {
+    return invoke(functionRef, keys, args, host, name, true);
+  }
+
+  private Reply invoke(int functionRef, List<byte[]> keys, List<byte[]> args, Host host, String name,
+      boolean asArguments) {
     this.host = host;
     this.protocol = 2; // every script starts in RESP2 (redis.setresp changes it for this run)
     try {
       lua.setTop(0);
-      lua.refGet(visibleRef);
-      pushArray(lua, keys);
-      lua.setField(-2, "KEYS");
-      pushArray(lua, args);
-      lua.setField(-2, "ARGV");
-      lua.pop(1);
+      if (!asArguments) {
+        lua.refGet(visibleRef);
+        pushArray(lua, keys);
+        lua.setField(-2, "KEYS");
+        pushArray(lua, args);
+        lua.setField(-2, "ARGV");
+        lua.pop(1);
+      }
       lua.refGet(runRef);
       lua.refGet(functionRef);
+      int nargs = 1;
+      if (asArguments) {
+        pushArray(lua, keys);
+        pushArray(lua, args);
+        nargs = 3;
+      }
       try {
-        lua.pCall(1, 2);
+        lua.pCall(nargs, 2);
       } catch (LuaException e) {
         throw new ScriptError("ERR Error running script " + name + ", " + e.getMessage());
       }

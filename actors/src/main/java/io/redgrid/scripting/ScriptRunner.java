@@ -239,6 +239,7 @@ public final class ScriptRunner implements AutoCloseable {
       Call call = table.prepare(spec, argv, context);
       Reply reply;
       try {
+        call.performEvictions(); // as Redis' processCommand before EVAL (which is not denyoom)
         reply = runScript(call, script, numkeys);
       } catch (Restart restart) {
         held.release();
@@ -498,6 +499,7 @@ public final class ScriptRunner implements AutoCloseable {
           .server(call.server())
           .blocked(null)
           .denyBlocking(true)
+          .inScript(true)
           .client(call.client(), false);
       if (call.server() != null) {
         context.events(call.server().keyspaceEvents()).tracking(call.server().tracking());

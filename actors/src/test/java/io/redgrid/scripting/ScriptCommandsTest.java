@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.redgrid.command.CommandHarness;
+import io.redgrid.protocol.Reply;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -187,5 +189,108 @@ class ScriptCommandsTest {
         .isEqualTo("\"v3\"");
     assertThat(redis.cli("get", "k")).isEqualTo("(nil)");
     assertThat(redis.session.db()).isEqualTo(0);
+  }
+
+  @Test
+  void pcallHandsBackTheTextOfAnErrorTableAsRedis70() {
+    assertThat(eval("local ok, err = pcall(function() return redis.call('nosuch') end) return err", "0"))
+        .isEqualTo("\"ERR Unknown Redis command called from script\"");
+    assertThat(eval("local ok, err = pcall(function() error({err='x'}) end) return type(err)", "0"))
+        .isEqualTo("\"string\"");
+    assertThat(eval("local ok, err = pcall(function() error('in') end) return err", "0"))
+        .isEqualTo("\"user_script:1: in\"");
+    assertThat(eval("return {pcall(function() return 1, 2 end)}", "0"))
+        .isEqualTo("1) (integer) 1\n2) (integer) 1\n3) (integer) 2");
+  }
+
+  @Test
+  void sandboxHidesAndProtectsAsRedis70() {
+    for (String hidden : new String[] {"setfenv", "getfenv", "print", "newproxy", "require", "module", "dofile"}) {
+      assertThat(eval("return type(" + hidden + ")", "0")).contains("nonexistent global variable '" + hidden + "'");
+    }
+    assertThat(eval("return type(loadstring)..type(gcinfo)..type(coroutine)..type(unpack)", "0"))
+        .isEqualTo("\"functionfunctiontablefunction\"");
+    assertThat(eval("return rawget(_G, 'redis') ~= nil", "0")).isEqualTo("(integer) 1");
+    assertThat(eval("setmetatable(_G, {})", "0")).startsWith("(error) ERR Attempt to modify a readonly table script: ");
+    assertThat(eval("return loadstring('x = 1')()", "0")).contains("Attempt to modify a readonly table");
+    assertThat(eval("local t = {} t.x = 1 return t.x", "0")).isEqualTo("(integer) 1");
+    assertThat(eval("return redis.call('blpop','lst',0)", "0")).startsWith(
+        "(error) ERR This Redis command is not allowed from script script: ");
+  }
+
+  @Test
+  void redisApiArgumentErrorsPointAtTheScriptLine() {
+    assertThat(eval("return redis.sha1hex()", "0")).endsWith("ERR wrong number of arguments script: "
+        + LuaEngine.sha1Hex("return redis.sha1hex()".getBytes()) + ", on @user_script:1.");
+    assertThat(eval("return redis.log(1)", "0")).startsWith("(error) ERR redis.log() requires two arguments or more. script: ");
+    assertThat(eval("return redis.log(9, 'x')", "0")).endsWith("on @user_script:1.");
+    assertThat(eval("return redis.setresp()", "0")).startsWith("(error) ERR redis.setresp() requires one argument. script: ");
+    assertThat(eval("return redis.set_repl()", "0")).startsWith("(error) ERR redis.set_repl() requires two arguments. script: ");
+    assertThat(eval("return redis.set_repl(9)", "0")).startsWith(
+        "(error) ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE. script: ");
+    assertThat(eval("return redis.acl_check_cmd('set')", "0")).isEqualTo("(integer) 1");
+  }
+
+  @Test
+  void aclIsCheckedPerCommandWithTheCallersUser() {
+    redis.cli("ACL", "SETUSER", "u", "on", "nopass", "~*", "+@all", "-set");
+    redis.acl().connected(redis.session);
+    assertThat(redis.cli("AUTH", "u", "x")).isEqualTo("OK");
+    assertThat(eval("return redis.call('set','a','b')", "0")).startsWith(
+        "(error) ERR The user executing the script can't run this command or subcommand script: ");
+    assertThat(eval("return redis.pcall('set','a','b')", "0")).isEqualTo(
+        "(error) ERR The user executing the script can't run this command or subcommand");
+    assertThat(eval("return redis.acl_check_cmd('set','a','b')", "0")).isEqualTo("(nil)");
+    assertThat(eval("return redis.acl_check_cmd('get','a')", "0")).isEqualTo("(integer) 1");
+  }
+
+  @Test
+  void writesOverMaxmemoryUnderNoevictionAreRefused() throws Exception {
+    redis.run("set", "filler", "x".repeat(10_000));
+    redis.config.set(java.util.Map.of("maxmemory", "1"));
+    try {
+      assertThat(eval("return redis.call('set','a','b')", "0")).startsWith(
+          "(error) OOM command not allowed when used memory > 'maxmemory'. script: ");
+      assertThat(eval("#!lua\nreturn 1", "0")).isEqualTo("(error) OOM command not allowed when used memory > 'maxmemory'.");
+      assertThat(eval("#!lua flags=no-writes\nreturn redis.call('get','filler') ~= nil", "0")).isEqualTo("(integer) 1");
+      assertThat(eval("return redis.call('get','filler') ~= nil", "0")).isEqualTo("(integer) 1");
+      assertThat(eval("#!lua flags=allow-oom\nreturn redis.call('set','a','b')", "0")).isEqualTo("OK");
+    } finally {
+      redis.config.set(java.util.Map.of("maxmemory", "0"));
+    }
+  }
+
+  @Test
+  void functionsCanBeCalledWithKeysAndArgsAsArguments() {
+    ScriptRunner runner = redis.scripts();
+    String reply = runner.submit(() -> {
+      LuaEngine engine = runner.engine();
+      int ref = engine.load("return function(keys, args) return {keys[1], args[1], #keys} end".getBytes(), "@user_function");
+      Reply factory = engine.call(ref, List.of(), List.of(), new LuaEngine.Host() {
+        @Override
+        public Reply command(byte[][] argv, int protocol) {
+          return Reply.NULL;
+        }
+      }, "f");
+      return factory.toString();
+    }).join();
+    // A chunk returning a function converts to nil; FUNCTION keeps references from redis.register_function instead.
+    assertThat(reply).isEqualTo("Null");
+    String called = runner.submit(() -> {
+      LuaEngine engine = runner.engine();
+      int ref = engine.load("local keys, args = ... return {keys[1], args[1], #keys}".getBytes(), "@user_function");
+      return CommandHarness.render(engine.callFunction(ref, List.of("k".getBytes()), List.of("a".getBytes()),
+          (argv, protocol) -> Reply.NULL, "f"), "");
+    }).join();
+    assertThat(called).isEqualTo("1) \"k\"\n2) \"a\"\n3) (integer) 1");
+  }
+
+  @Test
+  void infoMemoryReportsLuaAndTheScriptCache() {
+    eval("return 'cached'", "0");
+    String info = redis.cli("info", "memory");
+    assertThat(info).contains("number_of_cached_scripts:1");
+    assertThat(info).contains("used_memory_scripts_eval:");
+    assertTrue(!info.contains("used_memory_lua:0\r\n"), info);
   }
 }
