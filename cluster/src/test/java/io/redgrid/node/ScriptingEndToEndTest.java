@@ -262,4 +262,29 @@ class ScriptingEndToEndTest {
       again.node.close(false);
     }
   }
+
+  @Test
+  void lettuceRunsScriptsOverResp3() {
+    io.lettuce.core.RedisClient lettuce = io.lettuce.core.RedisClient.create(
+        io.lettuce.core.RedisURI.create("127.0.0.1", fixture.port()));
+    try (io.lettuce.core.api.StatefulRedisConnection<String, String> connection = lettuce.connect()) {
+      io.lettuce.core.api.sync.RedisCommands<String, String> commands = connection.sync();
+      String sha = commands.scriptLoad("return redis.call('incrby', KEYS[1], ARGV[1])");
+      assertEquals(List.of(true, false), commands.scriptExists(sha, "0000000000000000000000000000000000000000"));
+      assertEquals(3L, (Long) commands.evalsha(sha, io.lettuce.core.ScriptOutputType.INTEGER, new String[] {"lk"}, "3"));
+      assertEquals(5L, (Long) commands.eval("return redis.call('incrby', KEYS[1], ARGV[1])",
+          io.lettuce.core.ScriptOutputType.INTEGER, new String[] {"lk"}, "2"));
+      assertEquals("OK", commands.eval("redis.setresp(3) return redis.call('set', KEYS[1], 'v')",
+          io.lettuce.core.ScriptOutputType.STATUS, "lk2"));
+      assertEquals(Boolean.TRUE, commands.eval("redis.setresp(3) return true", io.lettuce.core.ScriptOutputType.BOOLEAN));
+      assertEquals("OK", commands.scriptFlush());
+      assertEquals(List.of(false), commands.scriptExists(sha));
+      io.lettuce.core.RedisCommandExecutionException noscript = org.junit.jupiter.api.Assertions.assertThrows(
+          io.lettuce.core.RedisCommandExecutionException.class,
+          () -> commands.evalsha(sha, io.lettuce.core.ScriptOutputType.INTEGER, new String[] {"lk"}, "3"));
+      assertEquals("NOSCRIPT No matching script. Please use EVAL.", noscript.getMessage());
+    } finally {
+      lettuce.shutdown();
+    }
+  }
 }
