@@ -221,6 +221,16 @@ public final class Coordinator {
       events.add(new ShardEvent(db, argv));
     }
 
+    /**
+     * Frees every shard persisting nothing: a script stopped by SHUTDOWN NOSAVE, whose changes
+     * must not reach the journal (the node is going away; the shards must not stay locked).
+     */
+    public void abandon() {
+      for (int shard : shards) {
+        router.tell(shard, new ShardMessage.Release(token, List.of(), new CompletableFuture<>()));
+      }
+    }
+
     /** Has every shard persist its part and frees it; completes when all are persisted. */
     public CompletionStage<Void> release() {
       CompletableFuture<?>[] persisted = new CompletableFuture<?>[shards.length];

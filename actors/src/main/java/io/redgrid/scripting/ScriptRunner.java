@@ -100,6 +100,11 @@ public final class ScriptRunner implements AutoCloseable {
           public void release() {
             holding.release().toCompletableFuture().join();
           }
+
+          @Override
+          public void abandon() {
+            holding.abandon();
+          }
         };
       }
 
@@ -121,6 +126,9 @@ public final class ScriptRunner implements AutoCloseable {
 
     /** Persists the effects and frees the shards; blocks until done. */
     void release();
+
+    /** Frees the shards persisting nothing (a script stopped by shutdown). */
+    default void abandon() {}
   }
 
   /** Thrown out of a script run that must start again holding every shard. */
@@ -247,7 +255,13 @@ public final class ScriptRunner implements AutoCloseable {
         continue;
       }
       if (closed) {
-        return null; // SHUTDOWN NOSAVE: nothing of this run is persisted
+        // SHUTDOWN NOSAVE: nothing of this run is persisted; the shards are freed for shutdown.
+        try {
+          held.abandon();
+        } catch (RuntimeException ignored) {
+          // the node is stopping anyway
+        }
+        return null;
       }
       held.release();
       call.stats().commands.record(call, reply, System.nanoTime() - start, !lastRunCounted(reply));
@@ -639,6 +653,11 @@ public final class ScriptRunner implements AutoCloseable {
     }
     long threshold = config.getLong("busy-reply-threshold");
     return threshold > 0 && System.nanoTime() - run.startedNanos > threshold * 1_000_000L;
+  }
+
+  /** Whether a script is running now (SHUTDOWN without NOSAVE is refused then, as Redis' BUSY). */
+  public boolean running() {
+    return current != null;
   }
 
   /** SCRIPT KILL: null when the script will stop, else the error to reply. */

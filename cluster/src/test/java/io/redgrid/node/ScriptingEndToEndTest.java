@@ -244,6 +244,10 @@ class ScriptingEndToEndTest {
         }
       }
       assertTrue(kill != null && kill.startsWith("UNKILLABLE Sorry the script already executed write commands"), kill);
+      redis.clients.jedis.exceptions.JedisDataException busy = org.junit.jupiter.api.Assertions.assertThrows(
+          redis.clients.jedis.exceptions.JedisDataException.class,
+          () -> admin.sendCommand(() -> "SHUTDOWN".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      assertEquals("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.", busy.getMessage());
       try {
         admin.sendCommand(() -> "SHUTDOWN".getBytes(java.nio.charset.StandardCharsets.UTF_8), "NOSAVE");
       } catch (redis.clients.jedis.exceptions.JedisConnectionException expected) {
