@@ -264,7 +264,13 @@ public final class ScriptRunner implements AutoCloseable {
         return null;
       }
       held.release();
-      call.stats().commands.record(call, reply, System.nanoTime() - start, !lastRunCounted(reply));
+      boolean counted = lastRunCounted(reply);
+      call.stats().commands.record(call, reply, System.nanoTime() - start, !counted);
+      if (counted) {
+        // Redis does not count a script failing with its redis.call's error twice; the
+        // connection counts every error reply it writes, so take that one back here.
+        call.stats().errorReplies.add(-1);
+      }
       if (call.tracking() != null) {
         call.tracking().flushBroadcast();
       }
@@ -525,7 +531,9 @@ public final class ScriptRunner implements AutoCloseable {
         reply = Reply.NULL;
       }
       if (reply instanceof Reply.Error error) {
-        counted.add(error.message()); // errorstats has it; total_error_replies counts the script's reply
+        // Counted here (errorstats, total_error_replies) as in Redis, even if the script swallows it.
+        call.stats().errorReplies.increment();
+        counted.add(error.message());
       }
       return reply;
     }
@@ -536,6 +544,7 @@ public final class ScriptRunner implements AutoCloseable {
     /** A command refused by the script checks: its rejected_calls and errorstats, as Redis. */
     private Reply refuse(byte[][] argv, String error) {
       table.rejected(argv, error, call.stats());
+      call.stats().errorReplies.increment();
       counted.add(error);
       return Reply.error(error);
     }

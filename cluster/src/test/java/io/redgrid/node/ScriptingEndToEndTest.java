@@ -291,4 +291,30 @@ class ScriptingEndToEndTest {
       lettuce.shutdown();
     }
   }
+
+  @Test
+  void scriptErrorsCountOnceInErrorstatsAsRedis() {
+    try (Jedis jedis = client()) {
+      jedis.configResetStat();
+      jedis.set("s", "a");
+      String[] scripts = {"return redis.call('incr','s')", "return redis.pcall('incr','s')",
+          "return redis.call('nosuch')", "local ok = pcall(redis.call, 'get') return 1", "error('x')",
+          "return {err='MINE x'}"};
+      for (String script : scripts) {
+        try {
+          jedis.eval(script, 0);
+        } catch (redis.clients.jedis.exceptions.JedisDataException expected) {
+          // most of them fail
+        }
+      }
+      String errors = jedis.info("errorstats");
+      assertTrue(errors.contains("errorstat_ERR:count=5"), errors);
+      assertTrue(errors.contains("errorstat_MINE:count=1"), errors);
+      assertTrue(jedis.info("stats").contains("total_error_replies:6"), jedis.info("stats"));
+      String commands = jedis.info("commandstats");
+      assertTrue(commands.contains("cmdstat_get:calls=0,usec=0,usec_per_call=0.00,rejected_calls=1,failed_calls=0"), commands);
+      assertTrue(commands.matches("(?s).*cmdstat_incr:calls=2,.*failed_calls=2.*"), commands);
+      assertTrue(commands.matches("(?s).*cmdstat_eval:calls=6,.*failed_calls=5.*"), commands);
+    }
+  }
 }
