@@ -12,7 +12,6 @@ import io.redgrid.protocol.Reply;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -146,7 +145,8 @@ public final class ScriptRunner implements AutoCloseable {
   private final Thread thread;
   private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
   private LuaEngine engine;
-  private final Map<String, Script> cache = new LinkedHashMap<>();
+  /** sha -> script; written by the script thread only, read by SCRIPT EXISTS anywhere. */
+  private final Map<String, Script> cache = new ConcurrentHashMap<>();
   private volatile int cachedScripts;
   private volatile long cachedBytes;
   private volatile long luaMemory;
@@ -273,6 +273,9 @@ public final class ScriptRunner implements AutoCloseable {
       }
       if (call.tracking() != null) {
         call.tracking().flushBroadcast();
+      }
+      if (call.server() != null && call.server().blocked() != null) {
+        call.server().blocked().serveReady(); // clients blocked on keys the script pushed to
       }
       return reply;
     }
@@ -517,7 +520,7 @@ public final class ScriptRunner implements AutoCloseable {
           .stats(call.stats())
           .session(call.session())
           .server(call.server())
-          .blocked(null)
+          .blocked(call.server() == null ? null : call.server().blocked())
           .denyBlocking(true)
           .inScript(true)
           .client(call.client(), false);

@@ -293,4 +293,16 @@ class ScriptCommandsTest {
     assertThat(info).contains("used_memory_scripts_eval:");
     assertTrue(!info.contains("used_memory_lua:0\r\n"), info);
   }
+
+  @Test
+  void binaryKeysAndArgumentsRoundTrip() {
+    byte[] binary = {0, 1, 2, (byte) 0x80, (byte) 0xff, 'a', '\n', 1};
+    Reply reply = redis.run("eval".getBytes(), "redis.call('set', KEYS[1], ARGV[1]) return {redis.call('get', KEYS[1]), #ARGV[1], KEYS[1]}".getBytes(),
+        "1".getBytes(), binary, binary);
+    List<Reply> items = ((Reply.Array) reply).items();
+    org.junit.jupiter.api.Assertions.assertArrayEquals(binary, ((Reply.Bulk) items.get(0)).value());
+    assertEquals(Reply.integer(binary.length), items.get(1));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(binary, ((Reply.Bulk) items.get(2)).value());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(binary, ((Reply.Bulk) redis.run("get".getBytes(), binary)).value());
+  }
 }

@@ -317,4 +317,23 @@ class ScriptingEndToEndTest {
       assertTrue(commands.matches("(?s).*cmdstat_eval:calls=6,.*failed_calls=5.*"), commands);
     }
   }
+
+  @Test
+  void aScriptPushServesABlockedClient() throws Exception {
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (Jedis jedis = client()) {
+      Future<List<String>> popped = pool.submit(() -> {
+        try (Jedis blocked = client()) {
+          return blocked.blpop(60, "queue");
+        }
+      });
+      for (int i = 0; i < 600 && !jedis.clientList().contains("cmd=blpop"); i++) {
+        Thread.sleep(50);
+      }
+      assertEquals(1L, jedis.eval("return redis.call('rpush', KEYS[1], ARGV[1])", List.of("queue"), List.of("job")));
+      assertEquals(List.of("queue", "job"), popped.get(60, TimeUnit.SECONDS));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
