@@ -378,6 +378,17 @@ public final class LuaEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * Adds a function to the {@code redis} table scripts see (FUNCTION's
+   * {@code redis.register_function}); a Java function returning -1 raises the value on top.
+   */
+  public void registerApi(String name, party.iroiro.luajava.JFunction function) {
+    lua.refGet(redisTableRef);
+    lua.push(function);
+    lua.setField(-2, name);
+    lua.pop(1);
+  }
+
   /** The raw Lua state, for FUNCTION's registration API; only on the script thread. */
   public Lua state() {
     return lua;

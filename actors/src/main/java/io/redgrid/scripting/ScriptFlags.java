@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  */
 public record ScriptFlags(boolean shebang, boolean noWrites, boolean allowOom, boolean allowStale,
     int shebangLength) {
-  static final ScriptFlags NONE = new ScriptFlags(false, false, false, false, 0);
+  public static final ScriptFlags NONE = new ScriptFlags(false, false, false, false, 0);
 
   /** Parses a shebang with Redis' errors (evalExtractShebangFlags). */
   public static ScriptFlags parse(byte[] body) {

@@ -137,8 +137,48 @@ public final class ScriptRunner implements AutoCloseable {
     }
   }
 
+  /**
+   * What a script command runs: EVAL's cached script, or (FCALL) a function a registry found.
+   * {@code name} is what errors report after "script:" and what the undeclared-key policy
+   * remembers.
+   */
+  public interface Target {
+    String name();
+
+    ScriptFlags flags();
+
+    /** Runs on the script thread with the engine, the command's KEYS and ARGV and its host. */
+    Reply invoke(LuaEngine engine, List<byte[]> keys, List<byte[]> args, LuaEngine.Host host);
+  }
+
+  /** Finds the target of a script command other than EVAL/EVALSHA (FCALL): throws CommandError. */
+  @FunctionalInterface
+  public interface Resolver {
+    Target resolve(Call call);
+  }
+
   /** A script in the cache: its body and the compiled function. */
-  record Script(String sha, byte[] body, int functionRef, ScriptFlags flags) {}
+  record Script(String sha, byte[] body, int functionRef, ScriptFlags flags) implements Target {
+    @Override
+    public String name() {
+      return sha;
+    }
+
+    @Override
+    public Reply invoke(LuaEngine engine, List<byte[]> keys, List<byte[]> args, LuaEngine.Host host) {
+      return engine.call(functionRef, keys, args, host, sha);
+    }
+  }
+
+  private final Map<String, Resolver> resolvers = new ConcurrentHashMap<>();
+
+  /**
+   * Plugs another script command in (FCALL, FCALL_RO: {@code name numkeys key... arg...}, the
+   * same shape as EVAL): the runner takes its shards, applies its flags and runs its target.
+   */
+  public void register(String commandName, Resolver resolver) {
+    resolvers.put(commandName.toLowerCase(java.util.Locale.ROOT), resolver);
+  }
 
   private final CommandTable table;
   private final ServerConfig config;
@@ -229,7 +269,7 @@ public final class ScriptRunner implements AutoCloseable {
     long start = System.nanoTime();
     Call.Context first = contexts.get();
     Call probe = table.prepare(spec, argv, first.shards(NO_SHARDS));
-    Script script;
+    Target script;
     int numkeys;
     try {
       numkeys = numkeys(probe);
@@ -239,7 +279,7 @@ public final class ScriptRunner implements AutoCloseable {
       probe.stats().commands.record(probe, error, System.nanoTime() - start);
       return error;
     }
-    boolean all = numkeys == 0 || undeclared.contains(script.sha());
+    boolean all = numkeys == 0 || undeclared.contains(script.name());
     while (true) {
       int[] wanted = all ? allShards(source.shardCount()) : shardsOf(argv, numkeys, source);
       Held held = source.acquire(wanted);
@@ -313,7 +353,7 @@ public final class ScriptRunner implements AutoCloseable {
       }
     }
     int numkeys = numkeys(call);
-    Script script = scriptOf(call);
+    Target script = scriptOf(call);
     return runScript(call, script, numkeys);
   }
 
@@ -330,7 +370,11 @@ public final class ScriptRunner implements AutoCloseable {
   }
 
   /** The script EVAL names (compiled and cached) or EVALSHA names (NOSCRIPT if unknown). */
-  private Script scriptOf(Call call) {
+  private Target scriptOf(Call call) {
+    Resolver resolver = resolvers.get(call.spec().name());
+    if (resolver != null) {
+      return resolver.resolve(call);
+    }
     if (call.spec().name().startsWith("evalsha")) {
       String sha = new String(call.arg(1), StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
       Script script = cache.get(sha);
@@ -381,7 +425,7 @@ public final class ScriptRunner implements AutoCloseable {
     luaMemory = engine.memoryBytes();
   }
 
-  private Reply runScript(Call call, Script script, int numkeys) {
+  private Reply runScript(Call call, Target script, int numkeys) {
     ScriptFlags flags = script.flags();
     boolean readOnly = call.spec().has(Flag.READONLY) || flags.noWrites();
     if (flags.shebang()) {
@@ -398,13 +442,13 @@ public final class ScriptRunner implements AutoCloseable {
     for (int i = 3 + numkeys; i < call.argc(); i++) {
       args.add(call.arg(i));
     }
-    Run run = new Run(call, readOnly, flags, overMemory(call), script.sha());
+    Run run = new Run(call, readOnly, flags, overMemory(call), script.name());
     current = run;
     lastRun = run;
     try {
       Reply reply;
       try {
-        reply = engine.call(script.functionRef(), keys, args, run, script.sha());
+        reply = script.invoke(engine, keys, args, run);
       } catch (LuaEngine.ScriptError e) {
         reply = Reply.error(e.getMessage());
       }
