@@ -46,6 +46,7 @@ public final class Call {
   private final boolean noTouch;
   /** Inside EXEC: blocking commands take their non-blocking form (Redis' CLIENT_DENY_BLOCKING). */
   private final boolean denyBlocking;
+  private final boolean inScript;
   private CompletionStage<?> deferral;
   private CompletionStage<Reply> laterReply;
   private BlockRequest blockRequest;
@@ -75,6 +76,7 @@ public final class Call {
     this.noTouch = context.noTouch && !"touch".equals(spec.fullName());
     this.writes = spec.has(Flag.WRITE);
     this.denyBlocking = context.denyBlocking;
+    this.inScript = context.inScript;
   }
 
   /** Where a call runs: built once per batch by the shard, the coordinator or the connection. */
@@ -95,6 +97,16 @@ public final class Call {
     Tracking tracking;
     boolean noTouch;
     boolean denyBlocking;
+    boolean inScript;
+
+    /**
+     * Run by a script's redis.call: no eviction nor OOM refusal of its own (Redis evicts before
+     * the script and checks its commands against the memory state at its start).
+     */
+    public Context inScript(boolean inScript) {
+      this.inScript = inScript;
+      return this;
+    }
 
     /** Inside EXEC: blocking commands answer at once, as their non-blocking form. */
     public Context denyBlocking(boolean denyBlocking) {
@@ -196,6 +208,16 @@ public final class Call {
   }
 
   // ---- arguments -------------------------------------------------------------------------
+
+  /** The shards this call may touch, as given by whoever runs it (scripts run commands under it). */
+  public ShardAccess shardAccess() {
+    return shards;
+  }
+
+  /** Where this call's effects go (scripts record their commands' effects there too). */
+  public Effects effects() {
+    return effects;
+  }
 
   public CommandSpec spec() {
     return spec;
@@ -672,9 +694,9 @@ public final class Call {
    * from the shards this call holds while used_memory is over maxmemory; the OOM error if a
    * DENYOOM command may not run.
    */
-  Reply performEvictions() {
+  public Reply performEvictions() {
     io.redgrid.memory.MemoryGovernor memory = stats.memory;
-    if (replaying || memory.maxmemory() <= 0) {
+    if (replaying || inScript || memory.maxmemory() <= 0) {
       return null;
     }
     // A connection command holds no shard: it cannot evict, only be refused when nothing can.

@@ -133,10 +133,10 @@ public final class Coordinator {
   /** Shards held by one coordinator: commands run against them until {@link #release}. */
   public final class Holding implements ShardAccess {
     private final long token;
-    private final int[] shards;
+    private int[] shards;
     private final Keyspace[] keyspaces;
     private final List<List<ShardEvent>> effects;
-    private final List<Keyspace> heldInOrder;
+    private List<Keyspace> heldInOrder;
 
     private Holding(long token, int[] shards, Keyspace[] keyspaces) {
       this.token = token;
@@ -170,6 +170,37 @@ public final class Coordinator {
     @Override
     public long holdToken() {
       return token;
+    }
+
+    @Override
+    public boolean holds(int shard) {
+      return keyspaces[shard] != null;
+    }
+
+    /**
+     * Takes one more shard, for a script touching a key it did not declare: only a shard above
+     * every held one, so the increasing-id rule still rules out deadlock. Blocks the calling
+     * thread (the script thread, never an actor's) until the shard is granted.
+     */
+    @Override
+    public boolean acquireAbove(int shard) {
+      if (shards.length > 0 && shard <= shards[shards.length - 1]) {
+        return false;
+      }
+      CompletableFuture<Keyspace> granted = new CompletableFuture<>();
+      router.tell(shard, new ShardMessage.Lock(token, granted));
+      keyspaces[shard] = granted.join();
+      shards = Arrays.copyOf(shards, shards.length + 1);
+      shards[shards.length - 1] = shard;
+      List<Keyspace> inOrder = new ArrayList<>(heldInOrder);
+      inOrder.add(keyspaces[shard]);
+      heldInOrder = List.copyOf(inOrder);
+      return true;
+    }
+
+    /** Where calls under this holding record their effects (kept per shard until release). */
+    public io.redgrid.command.Effects effects() {
+      return this::record;
     }
 
     /** Prepares a call whose keyspace is these shards and whose effects are kept per shard. */
@@ -206,6 +237,16 @@ public final class Coordinator {
         }
       }
       return total > 1 ? new TransactionUnit(token, parts) : null;
+    }
+
+    /**
+     * Frees every shard persisting nothing: a script stopped by SHUTDOWN NOSAVE, whose changes
+     * must not reach the journal (the node is going away; the shards must not stay locked).
+     */
+    public void abandon() {
+      for (int shard : shards) {
+        router.tell(shard, new ShardMessage.Release(token, List.of(), new CompletableFuture<>()));
+      }
     }
 
     /** Has every shard persist its part and frees it; completes when all are persisted. */
