@@ -198,7 +198,8 @@ public final class ScriptRunner implements AutoCloseable {
   public ScriptRunner(CommandTable table, ServerConfig config) {
     this.table = table;
     this.config = config;
-    this.thread = new Thread(this::loop, "redgrid-script");
+    // A deep stack: replies of nested tables convert recursively, down to Lua's own limit.
+    this.thread = new Thread(null, this::loop, "redgrid-script", 256L * 1024 * 1024);
     thread.setDaemon(true);
     thread.start();
     execute(() -> {
@@ -261,7 +262,9 @@ public final class ScriptRunner implements AutoCloseable {
    */
   public CompletionStage<Reply> run(CommandSpec spec, byte[][] argv, Supplier<Call.Context> context,
       ShardSource shards) {
-    return submit(() -> runTopLevel(spec, argv, context, shards));
+    // The client always gets a reply, even if something unexpected broke the run.
+    return submit(() -> runTopLevel(spec, argv, context, shards))
+        .exceptionally(failure -> Reply.error("ERR internal error: " + failure));
   }
 
   private Reply runTopLevel(CommandSpec spec, byte[][] argv, Supplier<Call.Context> contexts,
@@ -293,6 +296,8 @@ public final class ScriptRunner implements AutoCloseable {
         held.release();
         all = true;
         continue;
+      } catch (RuntimeException | StackOverflowError e) {
+        reply = Reply.error("ERR internal error: " + e);
       }
       if (closed) {
         // SHUTDOWN NOSAVE: nothing of this run is persisted; the shards are freed for shutdown.

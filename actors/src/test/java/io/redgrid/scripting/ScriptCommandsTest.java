@@ -305,4 +305,16 @@ class ScriptCommandsTest {
     org.junit.jupiter.api.Assertions.assertArrayEquals(binary, ((Reply.Bulk) items.get(2)).value());
     org.junit.jupiter.api.Assertions.assertArrayEquals(binary, ((Reply.Bulk) redis.run("get".getBytes(), binary)).value());
   }
+
+  @Test
+  void aTableContainingItselfStopsAtTheStackLimit() {
+    Reply reply = redis.run("eval", "local t = {} t[1] = t return t", "0");
+    int depth = 0;
+    while (reply instanceof Reply.Array array) {
+      reply = array.items().get(0);
+      depth++;
+    }
+    assertEquals(Reply.error("ERR reached lua stack limit"), reply);
+    assertTrue(depth > 100, "nested " + depth);
+  }
 }
