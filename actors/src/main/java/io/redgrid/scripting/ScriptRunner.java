@@ -504,6 +504,9 @@ public final class ScriptRunner implements AutoCloseable {
 
     @Override
     public Reply command(byte[][] argv, int protocol) {
+      if (restart) {
+        return Reply.error("ERR restart"); // even a pcall'd call must not run: the run starts over
+      }
       CommandSpec spec;
       try {
         spec = table.resolve(argv);
