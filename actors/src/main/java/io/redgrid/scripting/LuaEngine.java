@@ -176,7 +176,11 @@ public final class LuaEngine implements AutoCloseable {
       end
       local function hook()
         local stop = jcheck()
-        if stop then error({err = stop}) end
+        if stop then
+          -- As Redis: from now on every line raises again, so a pcall cannot swallow the stop.
+          dbg.sethook(hook, 'l')
+          error({err = stop})
+        end
       end
       local function run(fn, ...)
         dbg.sethook(hook, '', %d)

@@ -689,8 +689,7 @@ public final class ScriptRunner implements AutoCloseable {
         return SHUTDOWN;
       }
       if (killRequested) {
-        killRequested = false;
-        return KILLED;
+        return KILLED; // stays set: the run ends even if the script pcalls the error
       }
       return null;
     }

@@ -166,7 +166,7 @@ class ScriptingEndToEndTest {
       ExecutorService pool = Executors.newSingleThreadExecutor();
       Future<String> looping = pool.submit(() -> {
         try (Jedis jedis = client()) {
-          jedis.eval("while true do end", 0);
+          jedis.eval("while true do pcall(function() while true do end end) end", 0);
           return "returned";
         } catch (Exception e) {
           return e.getMessage();
