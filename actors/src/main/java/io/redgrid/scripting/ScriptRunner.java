@@ -245,6 +245,15 @@ public final class ScriptRunner implements AutoCloseable {
     return result;
   }
 
+  /**
+   * Whether a command must run on the script thread: scripts, and SCRIPT LOAD / FLUSH, which use
+   * the VM (an EXEC queueing one of them runs there as a whole).
+   */
+  public static boolean needsScriptThread(CommandSpec spec) {
+    return spec.route() == Route.SCRIPT || spec.fullName().equals("script|load")
+        || spec.fullName().equals("script|flush");
+  }
+
   public boolean onScriptThread() {
     return Thread.currentThread() == thread;
   }
