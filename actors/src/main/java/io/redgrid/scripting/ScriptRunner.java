@@ -540,9 +540,10 @@ public final class ScriptRunner implements AutoCloseable {
       }
       io.redgrid.acl.Acl acl = call.server() == null ? null : call.server().acl();
       if (acl != null && call.session() != null && !acl.permitsAll(call.session())) {
-        String denied = acl.check(call.session(), spec, argv, call.now(), () -> "");
+        String denied = acl.check(call.session(), spec, argv, call.now(),
+            () -> io.redgrid.command.family.ConnectionCommands.clientInfo(call), "lua");
         if (denied != null) {
-          return refuse(argv, "ERR The user executing the script can't run this command or subcommand");
+          return refuse(argv, scriptAclError(denied));
         }
       }
       if ("select".equals(spec.fullName())) {
@@ -600,6 +601,20 @@ public final class ScriptRunner implements AutoCloseable {
         counted.add(error.message());
       }
       return reply;
+    }
+
+    /** Redis 7.0's texts for a script command the caller's user may not run. */
+    private static String scriptAclError(String denied) {
+      if (denied.contains("one of the keys")) {
+        return "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments";
+      }
+      if (denied.contains("one of the channels")) {
+        return "ERR The user executing the script can't publish to the channel mentioned in the command";
+      }
+      if (denied.startsWith("NOPERM this user has no permissions to run")) {
+        return "ERR The user executing the script can't run this command or subcommand";
+      }
+      return "ERR The user executing the script is lacking the permissions for the command";
     }
 
     /** Errors counted in errorstats where they arose; the script's final error is not counted again. */

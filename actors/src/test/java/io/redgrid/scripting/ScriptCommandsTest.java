@@ -241,6 +241,12 @@ class ScriptCommandsTest {
     assertThat(eval("return redis.pcall('set','a','b')", "0")).isEqualTo(
         "(error) ERR The user executing the script can't run this command or subcommand");
     assertThat(eval("return redis.acl_check_cmd('set','a','b')", "0")).isEqualTo("(nil)");
+    redis.cli("ACL", "SETUSER", "u", "resetkeys", "~a*", "resetchannels", "&ch1");
+    assertThat(eval("return redis.call('get','b')", "0")).startsWith("(error) ERR The user executing the script "
+        + "can't access at least one of the keys mentioned in the command arguments script: ");
+    assertThat(eval("return redis.call('publish','ch2','m')", "0")).startsWith("(error) ERR The user executing "
+        + "the script can't publish to the channel mentioned in the command script: ");
+    assertThat(redis.cli("ACL", "LOG", "1")).contains("\"context\"\n   6) \"lua\"");
     assertThat(eval("return redis.acl_check_cmd('get','a')", "0")).isEqualTo("(integer) 1");
   }
 
