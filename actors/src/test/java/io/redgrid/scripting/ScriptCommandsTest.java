@@ -12,6 +12,10 @@ import org.junit.jupiter.api.Test;
 class ScriptCommandsTest {
   private final CommandHarness redis = new CommandHarness();
 
+  ScriptCommandsTest() {
+    redis.scripts(); // the script thread, which EVAL and SCRIPT need
+  }
+
   /** A tiny fluent check on a reply's text, in the words of the assertions below. */
   record Text(Object actual) {
     void isEqualTo(Object expected) {
