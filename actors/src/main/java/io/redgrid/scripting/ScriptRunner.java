@@ -199,7 +199,7 @@ public final class ScriptRunner implements AutoCloseable {
     this.table = table;
     this.config = config;
     // A deep stack: replies of nested tables convert recursively, down to Lua's own limit.
-    this.thread = new Thread(null, this::loop, "redgrid-script", 256L * 1024 * 1024);
+    this.thread = new Thread(null, this::loop, "redgrid-script", 64L * 1024 * 1024);
     thread.setDaemon(true);
     thread.start();
     execute(() -> {
@@ -750,7 +750,8 @@ public final class ScriptRunner implements AutoCloseable {
   /** SCRIPT KILL: null when the script will stop, else the error to reply. */
   String kill() {
     Run run = current;
-    if (run == null) {
+    if (run == null || !busy()) {
+      // As Redis, which only reads SCRIPT KILL once a script is past busy-reply-threshold.
       return NOTBUSY;
     }
     if (run.wrote) {
