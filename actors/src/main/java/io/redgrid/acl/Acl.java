@@ -149,6 +149,12 @@ public final class Acl {
    */
   public String check(ClientSession session, CommandSpec spec, byte[][] argv, long now,
       Supplier<String> clientInfo) {
+    return check(session, spec, argv, now, clientInfo, "toplevel");
+  }
+
+  /** As the other check; {@code context} is what ACL LOG shows (lua for a script's commands). */
+  public String check(ClientSession session, CommandSpec spec, byte[][] argv, long now,
+      Supplier<String> clientInfo, String context) {
     if (!session.authenticated() && authRequired() && !spec.has(io.redgrid.command.Flag.NO_AUTH)) {
       return NOAUTH;
     }
@@ -181,7 +187,7 @@ public final class Acl {
         error = "NOPERM this user has no permissions to run the '" + spec.fullName() + "' command";
       }
     }
-    log.add(reason, object, user.name(), now, clientInfo.get(), logMaxLength());
+    log.add(reason, context, object, user.name(), now, clientInfo.get(), logMaxLength());
     return error;
   }
 

@@ -54,10 +54,17 @@ public final class AclLog {
   /** Records one denial; {@code reason} is command, key, channel or auth. */
   public synchronized void add(String reason, String object, String username, long now,
       String clientInfo, int maxLength) {
+    add(reason, "toplevel", object, username, now, clientInfo, maxLength);
+  }
+
+  /** As the other add, in a context: toplevel, multi or lua (a script's redis.call). */
+  public synchronized void add(String reason, String context, String object, String username, long now,
+      String clientInfo, int maxLength) {
     denied.computeIfAbsent(reason, r -> new java.util.concurrent.atomic.LongAdder()).increment();
     for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
       Entry entry = it.next();
-      if (entry.reason.equals(reason) && entry.object.equals(object) && entry.username.equals(username)
+      if (entry.reason.equals(reason) && entry.context.equals(context) && entry.object.equals(object)
+          && entry.username.equals(username)
           && now - entry.createdAt < GROUPING_MILLIS) {
         it.remove();
         entry.count++;
@@ -67,7 +74,7 @@ public final class AclLog {
         return;
       }
     }
-    entries.addFirst(new Entry(reason, "toplevel", object, username, now, clientInfo));
+    entries.addFirst(new Entry(reason, context, object, username, now, clientInfo));
     while (entries.size() > Math.max(0, maxLength)) {
       entries.removeLast();
     }

@@ -176,7 +176,11 @@ public final class LuaEngine implements AutoCloseable {
       end
       local function hook()
         local stop = jcheck()
-        if stop then error({err = stop}) end
+        if stop then
+          -- As Redis: from now on every line raises again, so a pcall cannot swallow the stop.
+          dbg.sethook(hook, 'l')
+          error({err = stop})
+        end
       end
       local function run(fn, ...)
         dbg.sethook(hook, '', %d)
@@ -757,7 +761,24 @@ public final class LuaEngine implements AutoCloseable {
 
   /** A script's result as Redis replies it (Redis' luaReplyToRedisReply). */
   private Reply toReply(Lua l, int index) {
-    l.checkStack(4);
+    return toReply(l, index, 0);
+  }
+
+  /**
+   * Redis stops at Lua's stack limit (about 8000 levels); RedGrid at {@value #MAX_NESTING}, which
+   * every reply writer handles on an ordinary thread stack. Same error, same shape.
+   */
+  private static final int MAX_NESTING = 1000;
+
+  private Reply toReply(Lua l, int index, int depth) {
+    try {
+      l.checkStack(4);
+    } catch (RuntimeException e) {
+      return Reply.error("ERR reached lua stack limit");
+    }
+    if (depth > MAX_NESTING) {
+      return Reply.error("ERR reached lua stack limit"); // a table nested (or containing itself) too deep
+    }
     int at = index < 0 ? l.getTop() + index + 1 : index;
     switch (l.type(at)) {
       case STRING:
@@ -770,13 +791,13 @@ public final class LuaEngine implements AutoCloseable {
       case NUMBER:
         return Reply.integer(truncate(l.toNumber(at)));
       case TABLE:
-        return tableToReply(l, at);
+        return tableToReply(l, at, depth + 1);
       default:
         return Reply.NULL;
     }
   }
 
-  private Reply tableToReply(Lua l, int at) {
+  private Reply tableToReply(Lua l, int at, int depth) {
     Reply special = stringField(l, at, "err", true);
     if (special != null) {
       return special;
@@ -809,8 +830,8 @@ public final class LuaEngine implements AutoCloseable {
       List<Reply> items = new ArrayList<>();
       l.pushNil();
       while (l.next(map) != 0) {
-        items.add(toReply(l, -2));
-        items.add(toReply(l, -1));
+        items.add(toReply(l, -2, depth));
+        items.add(toReply(l, -1, depth));
         l.pop(1);
       }
       l.pop(1);
@@ -823,7 +844,7 @@ public final class LuaEngine implements AutoCloseable {
       List<Reply> items = new ArrayList<>();
       l.pushNil();
       while (l.next(set) != 0) {
-        items.add(toReply(l, -2));
+        items.add(toReply(l, -2, depth));
         l.pop(1);
       }
       l.pop(1);
@@ -837,7 +858,7 @@ public final class LuaEngine implements AutoCloseable {
         l.pop(1);
         break;
       }
-      items.add(toReply(l, -1));
+      items.add(toReply(l, -1, depth));
       l.pop(1);
     }
     return Reply.array(items);

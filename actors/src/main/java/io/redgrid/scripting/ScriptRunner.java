@@ -198,7 +198,8 @@ public final class ScriptRunner implements AutoCloseable {
   public ScriptRunner(CommandTable table, ServerConfig config) {
     this.table = table;
     this.config = config;
-    this.thread = new Thread(this::loop, "redgrid-script");
+    // A deep stack: replies of nested tables convert recursively, down to Lua's own limit.
+    this.thread = new Thread(null, this::loop, "redgrid-script", 64L * 1024 * 1024);
     thread.setDaemon(true);
     thread.start();
     execute(() -> {
@@ -244,6 +245,15 @@ public final class ScriptRunner implements AutoCloseable {
     return result;
   }
 
+  /**
+   * Whether a command must run on the script thread: scripts, and SCRIPT LOAD / FLUSH, which use
+   * the VM (an EXEC queueing one of them runs there as a whole).
+   */
+  public static boolean needsScriptThread(CommandSpec spec) {
+    return spec.route() == Route.SCRIPT || spec.fullName().equals("script|load")
+        || spec.fullName().equals("script|flush");
+  }
+
   public boolean onScriptThread() {
     return Thread.currentThread() == thread;
   }
@@ -261,7 +271,9 @@ public final class ScriptRunner implements AutoCloseable {
    */
   public CompletionStage<Reply> run(CommandSpec spec, byte[][] argv, Supplier<Call.Context> context,
       ShardSource shards) {
-    return submit(() -> runTopLevel(spec, argv, context, shards));
+    // The client always gets a reply, even if something unexpected broke the run.
+    return submit(() -> runTopLevel(spec, argv, context, shards))
+        .exceptionally(failure -> Reply.error("ERR internal error: " + failure));
   }
 
   private Reply runTopLevel(CommandSpec spec, byte[][] argv, Supplier<Call.Context> contexts,
@@ -293,6 +305,8 @@ public final class ScriptRunner implements AutoCloseable {
         held.release();
         all = true;
         continue;
+      } catch (RuntimeException | StackOverflowError e) {
+        reply = Reply.error("ERR internal error: " + e);
       }
       if (closed) {
         // SHUTDOWN NOSAVE: nothing of this run is persisted; the shards are freed for shutdown.
@@ -499,6 +513,9 @@ public final class ScriptRunner implements AutoCloseable {
 
     @Override
     public Reply command(byte[][] argv, int protocol) {
+      if (restart) {
+        return Reply.error("ERR restart"); // even a pcall'd call must not run: the run starts over
+      }
       CommandSpec spec;
       try {
         spec = table.resolve(argv);
@@ -523,9 +540,10 @@ public final class ScriptRunner implements AutoCloseable {
       }
       io.redgrid.acl.Acl acl = call.server() == null ? null : call.server().acl();
       if (acl != null && call.session() != null && !acl.permitsAll(call.session())) {
-        String denied = acl.check(call.session(), spec, argv, call.now(), () -> "");
+        String denied = acl.check(call.session(), spec, argv, call.now(),
+            () -> io.redgrid.command.family.ConnectionCommands.clientInfo(call), "lua");
         if (denied != null) {
-          return refuse(argv, "ERR The user executing the script can't run this command or subcommand");
+          return refuse(argv, scriptAclError(denied));
         }
       }
       if ("select".equals(spec.fullName())) {
@@ -583,6 +601,20 @@ public final class ScriptRunner implements AutoCloseable {
         counted.add(error.message());
       }
       return reply;
+    }
+
+    /** Redis 7.0's texts for a script command the caller's user may not run. */
+    private static String scriptAclError(String denied) {
+      if (denied.contains("one of the keys")) {
+        return "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments";
+      }
+      if (denied.contains("one of the channels")) {
+        return "ERR The user executing the script can't publish to the channel mentioned in the command";
+      }
+      if (denied.startsWith("NOPERM this user has no permissions to run")) {
+        return "ERR The user executing the script can't run this command or subcommand";
+      }
+      return "ERR The user executing the script is lacking the permissions for the command";
     }
 
     /** Errors counted in errorstats where they arose; the script's final error is not counted again. */
@@ -681,8 +713,7 @@ public final class ScriptRunner implements AutoCloseable {
         return SHUTDOWN;
       }
       if (killRequested) {
-        killRequested = false;
-        return KILLED;
+        return KILLED; // stays set: the run ends even if the script pcalls the error
       }
       return null;
     }
@@ -719,7 +750,8 @@ public final class ScriptRunner implements AutoCloseable {
   /** SCRIPT KILL: null when the script will stop, else the error to reply. */
   String kill() {
     Run run = current;
-    if (run == null) {
+    if (run == null || !busy()) {
+      // As Redis, which only reads SCRIPT KILL once a script is past busy-reply-threshold.
       return NOTBUSY;
     }
     if (run.wrote) {

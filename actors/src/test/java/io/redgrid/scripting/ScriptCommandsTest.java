@@ -12,6 +12,10 @@ import org.junit.jupiter.api.Test;
 class ScriptCommandsTest {
   private final CommandHarness redis = new CommandHarness();
 
+  ScriptCommandsTest() {
+    redis.scripts(); // the script thread, which EVAL and SCRIPT need
+  }
+
   /** A tiny fluent check on a reply's text, in the words of the assertions below. */
   record Text(Object actual) {
     void isEqualTo(Object expected) {
@@ -241,6 +245,12 @@ class ScriptCommandsTest {
     assertThat(eval("return redis.pcall('set','a','b')", "0")).isEqualTo(
         "(error) ERR The user executing the script can't run this command or subcommand");
     assertThat(eval("return redis.acl_check_cmd('set','a','b')", "0")).isEqualTo("(nil)");
+    redis.cli("ACL", "SETUSER", "u", "resetkeys", "~a*", "resetchannels", "&ch1");
+    assertThat(eval("return redis.call('get','b')", "0")).startsWith("(error) ERR The user executing the script "
+        + "can't access at least one of the keys mentioned in the command arguments script: ");
+    assertThat(eval("return redis.call('publish','ch2','m')", "0")).startsWith("(error) ERR The user executing "
+        + "the script can't publish to the channel mentioned in the command script: ");
+    assertThat(redis.cli("ACL", "LOG", "1")).contains("\"context\"\n   6) \"lua\"");
     assertThat(eval("return redis.acl_check_cmd('get','a')", "0")).isEqualTo("(integer) 1");
   }
 
@@ -304,5 +314,17 @@ class ScriptCommandsTest {
     assertEquals(Reply.integer(binary.length), items.get(1));
     org.junit.jupiter.api.Assertions.assertArrayEquals(binary, ((Reply.Bulk) items.get(2)).value());
     org.junit.jupiter.api.Assertions.assertArrayEquals(binary, ((Reply.Bulk) redis.run("get".getBytes(), binary)).value());
+  }
+
+  @Test
+  void aTableContainingItselfStopsAtTheStackLimit() {
+    Reply reply = redis.run("eval", "local t = {} t[1] = t return t", "0");
+    int depth = 0;
+    while (reply instanceof Reply.Array array) {
+      reply = array.items().get(0);
+      depth++;
+    }
+    assertEquals(Reply.error("ERR reached lua stack limit"), reply);
+    assertTrue(depth > 100, "nested " + depth);
   }
 }

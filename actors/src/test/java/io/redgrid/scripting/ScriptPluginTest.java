@@ -27,6 +27,10 @@ class ScriptPluginTest {
   private final CommandHarness redis = new CommandHarness(tableWithFcall(), 4, 16);
   private final Map<String, Integer> functions = new ConcurrentHashMap<>();
 
+  ScriptPluginTest() {
+    redis.scripts();
+  }
+
   private static CommandTable tableWithFcall() {
     CommandTable table = Commands.standardTable();
     table.register(() -> List.of(command("fcall").arity(atLeast(3)).keys(KeySpec.keynum(2, null))

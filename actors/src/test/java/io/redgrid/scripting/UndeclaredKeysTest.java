@@ -158,4 +158,15 @@ class UndeclaredKeysTest {
     assertEquals(Reply.integer(1), eval("return 1"));
     assertEquals(List.of("acquire [0, 1, 2, 3]", "release"), log);
   }
+
+  @Test
+  void aRestartingRunRunsNothingMoreEvenUnderPcall() {
+    String low = keyOnShard(0);
+    String high = keyOnShard(3);
+    Reply reply = eval("pcall(redis.call, 'get', '" + low + "') redis.call('set', KEYS[1], 'once') "
+        + "return redis.call('incr', 'counter" + "')", high);
+    assertEquals(List.of("acquire [3]", "release", "acquire [0, 1, 2, 3]", "effect 3 SET",
+        "effect " + redis.shardMap.shardOf("counter".getBytes(StandardCharsets.UTF_8)) + " incr", "release"), log);
+    assertEquals("(integer) 1", CommandHarness.render(reply, ""));
+  }
 }

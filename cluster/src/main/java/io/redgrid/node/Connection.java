@@ -549,7 +549,7 @@ final class Connection {
       return null;
     }
     List<io.redgrid.transaction.Transaction.Queued> queued = transaction.take();
-    if (queued.stream().anyMatch(command -> command.spec().route() == Route.SCRIPT)) {
+    if (queued.stream().anyMatch(command -> io.redgrid.scripting.ScriptRunner.needsScriptThread(command.spec()))) {
       // A script in the queue: the whole EXEC runs on the script thread holding every shard,
       // so EXEC's shards and the script thread never wait for each other.
       io.redgrid.scripting.ScriptRunner scripts = node.scripts();

@@ -166,7 +166,7 @@ class ScriptingEndToEndTest {
       ExecutorService pool = Executors.newSingleThreadExecutor();
       Future<String> looping = pool.submit(() -> {
         try (Jedis jedis = client()) {
-          jedis.eval("while true do end", 0);
+          jedis.eval("while true do pcall(function() while true do end end) end", 0);
           return "returned";
         } catch (Exception e) {
           return e.getMessage();
@@ -198,9 +198,13 @@ class ScriptingEndToEndTest {
       multi.set(a, "5");
       multi.eval("return redis.call('incrby', KEYS[1], ARGV[1])", List.of(a), List.of("2"));
       multi.get(b);
+      multi.sendCommand(redis.clients.jedis.Protocol.Command.SCRIPT, "LOAD", "return 'in multi'");
       List<Object> results = multi.exec();
       assertEquals("OK", results.get(0));
       assertEquals(7L, results.get(1));
+      String sha = new String((byte[]) results.get(3), java.nio.charset.StandardCharsets.UTF_8);
+      assertEquals(40, sha.length());
+      assertEquals("in multi", jedis.evalsha(sha));
     }
   }
 

@@ -116,7 +116,8 @@ public final class MemoryCommands implements CommandFamily {
     field(out, "clients.normal", Reply.integer(0));
     field(out, "cluster.links", Reply.integer(0));
     field(out, "aof.buffer", Reply.integer(0));
-    field(out, "lua.caches", Reply.integer(0));
+    io.redgrid.scripting.ScriptRunner scripts = call.server() == null ? null : call.server().scripts();
+    field(out, "lua.caches", Reply.integer(scripts == null ? 0 : scripts.scriptsMemory()));
     field(out, "functions.caches", Reply.integer(0));
     long overhead = report.startup();
     long keys = 0;
