@@ -87,7 +87,8 @@ public final class Coordinator {
         return granted.thenAccept(keyspace -> held[shard] = keyspace);
       });
     }
-    return chain.thenApplyAsync(ignored -> new Holding(token, ordered, held), executor);
+    // No hop to the executor: every caller continues asynchronously or blocks a thread of its own.
+    return chain.thenApply(ignored -> new Holding(token, ordered, held));
   }
 
   /** Runs one command on the shards it needs, atomically; the reply comes after persistence. */
