@@ -81,6 +81,11 @@ public interface ServerContext {
     return null;
   }
 
+  /** The node's Redis Functions libraries (FUNCTION, FCALL). */
+  default io.redgrid.scripting.functions.FunctionRegistry functions() {
+    return null;
+  }
+
   /** Memory accounting and maxmemory settings, for INFO memory and MEMORY STATS. */
   default io.redgrid.memory.MemoryReport memory() {
     return stats().memory.report();

@@ -101,7 +101,16 @@ public final class CommandHarness {
   public final io.redgrid.tracking.Tracking tracking = new io.redgrid.tracking.Tracking(
       id -> clients.stream().filter(c -> c.id() == id).findFirst().orElse(null));
 
+  /** The node's function libraries (FUNCTION, FCALL). */
+  public final io.redgrid.scripting.functions.FunctionRegistry functions =
+      new io.redgrid.scripting.functions.FunctionRegistry();
+
   public final ServerContext server = new ServerContext() {
+    @Override
+    public io.redgrid.scripting.functions.FunctionRegistry functions() {
+      return functions;
+    }
+
     @Override
     public io.redgrid.tracking.Tracking tracking() {
       return tracking;
@@ -214,6 +223,7 @@ public final class CommandHarness {
         .server(server)
         .events(keyspaceEvents)
         .tracking(tracking)
+        .functions(functions)
         .client(session.id(), false)
         .effects((shard, db, command) -> effects[shard].add(new ShardEvent(db, command)));
   }

@@ -413,6 +413,7 @@ final class Connection {
         .blocked(node.blocked())
         .events(node.keyspaceEvents())
         .tracking(node.tracking())
+        .functions(node.functions())
         .client(session.id(), false)
         .noTouch(session.noTouch());
   }
