@@ -147,7 +147,10 @@ public final class FunctionCommands implements CommandFamily {
 
   /** FUNCTION FLUSH [ASYNC | SYNC]: both free at once here (no lazy-free thread). */
   private Reply flush(Call call) {
-    if (call.argc() > 3 || call.argc() == 3 && !call.is(2, "ASYNC") && !call.is(2, "SYNC")) {
+    if (call.argc() > 3) {
+      throw subcommandSyntax(call);
+    }
+    if (call.argc() == 3 && !call.is(2, "ASYNC") && !call.is(2, "SYNC")) {
       throw new CommandError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
     }
     registry(call).flush();
@@ -158,7 +161,7 @@ public final class FunctionCommands implements CommandFamily {
   /** FUNCTION RESTORE serialized-value [FLUSH | APPEND | REPLACE] */
   private Reply restore(Call call) {
     if (call.argc() > 4) {
-      throw new CommandError("ERR Wrong number of arguments");
+      throw subcommandSyntax(call);
     }
     FunctionRegistry.RestorePolicy policy = FunctionRegistry.RestorePolicy.APPEND;
     if (call.argc() == 4) {
@@ -249,6 +252,12 @@ public final class FunctionCommands implements CommandFamily {
   /** FUNCTION KILL */
   private Reply kill(Call call) {
     throw new CommandError("NOTBUSY No scripts in execution right now.");
+  }
+
+  /** Redis' addReplySubcommandSyntaxError. */
+  private static CommandError subcommandSyntax(Call call) {
+    return new CommandError("ERR unknown subcommand or wrong number of arguments for '" + call.text(1)
+        + "'. Try FUNCTION HELP.");
   }
 
   private static FunctionRegistry registry(Call call) {

@@ -176,6 +176,13 @@ class FunctionCommandsTest {
     assertEquals("OK", h.cli("FUNCTION", "DELETE", "lib1"));
     assertEquals(null, h.functions.function("f1"));
     assertEquals("(error) ERR FUNCTION FLUSH only supports SYNC|ASYNC option", h.cli("FUNCTION", "FLUSH", "x"));
+    assertEquals("(error) ERR unknown subcommand or wrong number of arguments for 'flush'. Try FUNCTION HELP.",
+        h.cli("FUNCTION", "flush", "sync", "x"));
+    assertEquals("(error) ERR unknown subcommand or wrong number of arguments for 'restore'. Try FUNCTION HELP.",
+        h.cli("FUNCTION", "restore", "x", "y", "z"));
+    assertEquals("(error) ERR Missing library metadata", h.cli("FUNCTION", "LOAD", "replace", "replace"));
+    assertEquals("(error) ERR unknown subcommand 'foo'. Try FUNCTION HELP.", h.cli("FUNCTION", "foo"));
+    assertTrue(h.cli("FUNCTION", "HELP").startsWith("1) FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\n2) LOAD [REPLACE] <FUNCTION CODE>"));
     assertEquals("OK", h.cli("FUNCTION", "FLUSH", "async"));
     assertEquals("(empty array)", h.cli("FUNCTION", "LIST"));
     assertEquals("(error) ERR wrong number of arguments for 'function|dump' command", h.cli("FUNCTION", "DUMP", "x"));
