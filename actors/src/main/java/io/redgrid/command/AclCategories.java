@@ -29,10 +29,12 @@ final class AclCategories {
   /** {@code runnable} is false for pure containers (CLIENT, CONFIG), which only get {@code @slow}. */
   static List<String> of(Set<Flag> flags, String group, boolean runnable, Collection<String> declared) {
     List<String> names = new ArrayList<>(declared);
-    if (flags.contains(Flag.WRITE)) {
+    // Scripts' read-only forms (EVAL_RO) are @scripting only in Redis, not @read.
+    boolean scripting = "scripting".equals(group);
+    if (flags.contains(Flag.WRITE) && !scripting) {
       names.add("write");
     }
-    if (flags.contains(Flag.READONLY)) {
+    if (flags.contains(Flag.READONLY) && !scripting) {
       names.add("read");
     }
     if (flags.contains(Flag.ADMIN)) {

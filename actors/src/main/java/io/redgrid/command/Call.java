@@ -47,6 +47,7 @@ public final class Call {
   private final boolean noTouch;
   /** Inside EXEC: blocking commands take their non-blocking form (Redis' CLIENT_DENY_BLOCKING). */
   private final boolean denyBlocking;
+  private final boolean inScript;
   private CompletionStage<?> deferral;
   private CompletionStage<Reply> laterReply;
   private BlockRequest blockRequest;
@@ -77,6 +78,7 @@ public final class Call {
     this.writes = spec.has(Flag.WRITE);
     this.denyBlocking = context.denyBlocking;
     this.functions = context.functions;
+    this.inScript = context.inScript;
   }
 
   /** Where a call runs: built once per batch by the shard, the coordinator or the connection. */
@@ -102,6 +104,17 @@ public final class Call {
     /** The node's function libraries (FUNCTION, FCALL), live and while replaying. */
     public Context functions(io.redgrid.scripting.functions.FunctionRegistry functions) {
       this.functions = functions;
+      return this;
+    }
+
+    boolean inScript;
+
+    /**
+     * Run by a script's redis.call: no eviction nor OOM refusal of its own (Redis evicts before
+     * the script and checks its commands against the memory state at its start).
+     */
+    public Context inScript(boolean inScript) {
+      this.inScript = inScript;
       return this;
     }
 
@@ -205,6 +218,16 @@ public final class Call {
   }
 
   // ---- arguments -------------------------------------------------------------------------
+
+  /** The shards this call may touch, as given by whoever runs it (scripts run commands under it). */
+  public ShardAccess shardAccess() {
+    return shards;
+  }
+
+  /** Where this call's effects go (scripts record their commands' effects there too). */
+  public Effects effects() {
+    return effects;
+  }
 
   public CommandSpec spec() {
     return spec;
@@ -694,9 +717,9 @@ public final class Call {
    * from the shards this call holds while used_memory is over maxmemory; the OOM error if a
    * DENYOOM command may not run.
    */
-  Reply performEvictions() {
+  public Reply performEvictions() {
     io.redgrid.memory.MemoryGovernor memory = stats.memory;
-    if (replaying || memory.maxmemory() <= 0) {
+    if (replaying || inScript || memory.maxmemory() <= 0) {
       return null;
     }
     // A connection command holds no shard: it cannot evict, only be refused when nothing can.

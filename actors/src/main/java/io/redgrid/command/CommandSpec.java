@@ -213,6 +213,12 @@ public final class CommandSpec {
       return this;
     }
 
+    /** Runs on the node's script thread, which takes the shards of the declared keys itself. */
+    public Builder onScriptThread() {
+      this.route = Route.SCRIPT;
+      return this;
+    }
+
     /** The command needs every shard at once (whole-keyspace commands). */
     public Builder allShards() {
       this.route = Route.ALL_SHARDS;

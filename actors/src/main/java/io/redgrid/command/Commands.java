@@ -37,6 +37,7 @@ public final class Commands {
     table.register(new io.redgrid.command.family.MemoryCommands());
     table.register(new io.redgrid.command.family.TransactionCommands());
     table.register(new io.redgrid.command.family.FunctionCommands());
+    table.register(new io.redgrid.scripting.ScriptCommands());
     return table;
   }
 }

@@ -12,6 +12,35 @@ public record KeySpec(int first, int last, int step, Finder finder) {
     int[] positions(byte[][] argv);
   }
 
+  /**
+   * Keys counted by a numkeys argument (EVAL, FCALL): Redis' "index" begin search and "keynum"
+   * find-keys spec, which COMMAND INFO reports; {@code notes} as Redis' key spec notes, or null.
+   */
+  public record Keynum(int beginIndex, int keynumIndex, int firstKey, int keyStep, String notes) implements Finder {
+    @Override
+    public int[] positions(byte[][] argv) {
+      int numkeysAt = beginIndex + keynumIndex;
+      if (numkeysAt >= argv.length) {
+        return new int[0];
+      }
+      Long numkeys = Numbers.parseLongOrNull(argv[numkeysAt]);
+      int first = beginIndex + firstKey;
+      if (numkeys == null || numkeys < 1 || first + (numkeys - 1) * keyStep >= argv.length) {
+        return new int[0];
+      }
+      int[] positions = new int[numkeys.intValue()];
+      for (int i = 0; i < positions.length; i++) {
+        positions[i] = first + i * keyStep;
+      }
+      return positions;
+    }
+  }
+
+  /** Keys counted by the argument at {@code beginIndex} (EVAL script numkeys key...). */
+  public static KeySpec keynum(int beginIndex, String notes) {
+    return new KeySpec(0, 0, 0, new Keynum(beginIndex, 0, 1, 1, notes));
+  }
+
   public static final KeySpec NONE = new KeySpec(0, 0, 0, null);
 
   public static KeySpec single(int position) {

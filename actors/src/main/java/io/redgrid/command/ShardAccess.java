@@ -15,6 +15,19 @@ public interface ShardAccess {
     return 0;
   }
 
+  /** Whether the shard with this id is held; plain access (one shard, tests) holds every key's. */
+  default boolean holds(int shard) {
+    return true;
+  }
+
+  /**
+   * Takes one more shard, above every held one (a script touching a key it did not declare);
+   * false when that is not possible without breaking the deadlock-freedom order.
+   */
+  default boolean acquireAbove(int shard) {
+    return false;
+  }
+
   /** Access to a single shard: every key a routed command declares belongs to it. */
   static ShardAccess of(Keyspace keyspace) {
     List<Keyspace> only = List.of(keyspace);

@@ -24,6 +24,9 @@ import java.util.function.Consumer;
  */
 public final class ServerConfig {
   private static final Map<String, Directive> DIRECTIVES = new LinkedHashMap<>();
+  /** Directives that are two names of one value (Redis' alias configs): setting one sets both. */
+  private static final Map<String, String> ALIASES = Map.of(
+      "busy-reply-threshold", "lua-time-limit", "lua-time-limit", "busy-reply-threshold");
 
   static {
     for (Directive d : List.of(
@@ -31,6 +34,9 @@ public final class ServerConfig {
         Directive.text("bind", "127.0.0.1 -::1", false),
         Directive.text("dir", ".", false),
         Directive.integer("databases", 16, 1, 1_000_000, false),
+        // scripting: lua-time-limit is Redis 7.0's alias of busy-reply-threshold (one value, two names)
+        Directive.integer("busy-reply-threshold", 5000, 0, Long.MAX_VALUE, true),
+        Directive.integer("lua-time-limit", 5000, 0, Long.MAX_VALUE, true),
         Directive.integer("hz", 10, 1, 500, true),
         Directive.oneOf("loglevel", "notice", true, List.of("debug", "verbose", "notice", "warning", "nothing")),
         Directive.text("logfile", "", false),
@@ -177,6 +183,11 @@ public final class ServerConfig {
       try {
         values.put(name, directive.merge().apply(values.get(name), directive.validator().normalize(value)));
         given.put(name, value);
+        String alias = ALIASES.get(name);
+        if (alias != null) {
+          values.put(alias, values.get(name));
+          given.put(alias, value);
+        }
       } catch (IllegalArgumentException e) {
         throw new ConfigException(error(source, n, line, "Invalid '" + name + "' value: " + e.getMessage()));
       }
@@ -253,6 +264,17 @@ public final class ServerConfig {
     for (String name : normalized.keySet()) {
       previous.put(name, values.get(name));
       previousGiven.put(name, given.get(name));
+    }
+    for (Map.Entry<String, String> change : List.copyOf(normalized.entrySet())) {
+      String alias = ALIASES.get(change.getKey());
+      if (alias != null && !normalized.containsKey(alias)) {
+        normalized.put(alias, change.getValue());
+        previous.put(alias, values.get(alias));
+        previousGiven.put(alias, given.get(alias));
+        changes = new LinkedHashMap<>(changes);
+        changes.put(alias, changes.entrySet().stream()
+            .filter(e -> e.getKey().toLowerCase(Locale.ROOT).equals(change.getKey())).findFirst().orElseThrow().getValue());
+      }
     }
     values.putAll(normalized);
     for (String name : normalized.keySet()) {

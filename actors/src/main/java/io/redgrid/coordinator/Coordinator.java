@@ -11,6 +11,7 @@ import io.redgrid.protocol.Reply;
 import io.redgrid.shard.ShardEvent;
 import io.redgrid.shard.ShardMessage;
 import io.redgrid.shard.ShardRouter;
+import io.redgrid.shard.TransactionUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -132,10 +133,10 @@ public final class Coordinator {
   /** Shards held by one coordinator: commands run against them until {@link #release}. */
   public final class Holding implements ShardAccess {
     private final long token;
-    private final int[] shards;
+    private int[] shards;
     private final Keyspace[] keyspaces;
     private final List<List<ShardEvent>> effects;
-    private final List<Keyspace> heldInOrder;
+    private List<Keyspace> heldInOrder;
 
     private Holding(long token, int[] shards, Keyspace[] keyspaces) {
       this.token = token;
@@ -171,6 +172,37 @@ public final class Coordinator {
       return token;
     }
 
+    @Override
+    public boolean holds(int shard) {
+      return keyspaces[shard] != null;
+    }
+
+    /**
+     * Takes one more shard, for a script touching a key it did not declare: only a shard above
+     * every held one, so the increasing-id rule still rules out deadlock. Blocks the calling
+     * thread (the script thread, never an actor's) until the shard is granted.
+     */
+    @Override
+    public boolean acquireAbove(int shard) {
+      if (shards.length > 0 && shard <= shards[shards.length - 1]) {
+        return false;
+      }
+      CompletableFuture<Keyspace> granted = new CompletableFuture<>();
+      router.tell(shard, new ShardMessage.Lock(token, granted));
+      keyspaces[shard] = granted.join();
+      shards = Arrays.copyOf(shards, shards.length + 1);
+      shards[shards.length - 1] = shard;
+      List<Keyspace> inOrder = new ArrayList<>(heldInOrder);
+      inOrder.add(keyspaces[shard]);
+      heldInOrder = List.copyOf(inOrder);
+      return true;
+    }
+
+    /** Where calls under this holding record their effects (kept per shard until release). */
+    public io.redgrid.command.Effects effects() {
+      return this::record;
+    }
+
     /** Prepares a call whose keyspace is these shards and whose effects are kept per shard. */
     public Call prepare(CommandSpec spec, byte[][] argv, Call.Context context) {
       context.shards(this).effects(this::record);
@@ -190,15 +222,44 @@ public final class Coordinator {
       events.add(new ShardEvent(db, argv));
     }
 
+    /**
+     * More than one event in all: the shards' parts form one transaction unit, persisted all or
+     * nothing (Redis wraps such a propagation in MULTI/EXEC in its AOF); one event is atomic alone.
+     */
+    private TransactionUnit unit() {
+      int total = 0;
+      int parts = 0;
+      for (int shard : shards) {
+        List<ShardEvent> events = effects.get(shard);
+        if (events != null && !events.isEmpty()) {
+          total += events.size();
+          parts++;
+        }
+      }
+      return total > 1 ? new TransactionUnit(token, parts) : null;
+    }
+
+    /**
+     * Frees every shard persisting nothing: a script stopped by SHUTDOWN NOSAVE, whose changes
+     * must not reach the journal (the node is going away; the shards must not stay locked).
+     */
+    public void abandon() {
+      for (int shard : shards) {
+        router.tell(shard, new ShardMessage.Release(token, List.of(), new CompletableFuture<>()));
+      }
+    }
+
     /** Has every shard persist its part and frees it; completes when all are persisted. */
     public CompletionStage<Void> release() {
+      TransactionUnit unit = unit();
       CompletableFuture<?>[] persisted = new CompletableFuture<?>[shards.length];
       for (int i = 0; i < shards.length; i++) {
         int shard = shards[i];
         List<ShardEvent> events = effects.get(shard);
         CompletableFuture<Void> done = new CompletableFuture<>();
         persisted[i] = done;
-        router.tell(shard, new ShardMessage.Release(token, events == null ? List.of() : events, done));
+        boolean part = events != null && !events.isEmpty();
+        router.tell(shard, new ShardMessage.Release(token, part ? events : List.of(), done, part ? unit : null));
       }
       return CompletableFuture.allOf(persisted);
     }

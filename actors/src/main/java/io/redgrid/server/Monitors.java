@@ -35,10 +35,29 @@ public final class Monitors {
    * admin commands and those flagged skip_monitor; AUTH and HELLO's credentials are redacted.
    */
   public void feed(ClientSession from, int db, CommandSpec spec, byte[][] argv, long epochMicros) {
+    feed(from.address(), db, spec, argv, epochMicros);
+  }
+
+  /** As {@link #feed(ClientSession, int, CommandSpec, byte[][], long)} from an address such as {@code lua}. */
+  public void feed(String address, int db, CommandSpec spec, byte[][] argv, long epochMicros) {
     if (!active || spec.has(Flag.ADMIN) || spec.has(Flag.SKIP_MONITOR)) {
       return;
     }
-    Reply line = Reply.simple(line(epochMicros, db, from.address(), io.redgrid.acl.Acl.redacted(spec, argv)));
+    send(address, db, spec, argv, epochMicros);
+  }
+
+  /**
+   * A script command (EVAL ...): Redis 7.0 shows it although it is flagged skip_monitor, before
+   * the lines of the commands the script runs ({@code [0 lua]}).
+   */
+  public void feedScript(ClientSession from, int db, CommandSpec spec, byte[][] argv, long epochMicros) {
+    if (active) {
+      send(from.address(), db, spec, argv, epochMicros);
+    }
+  }
+
+  private void send(String address, int db, CommandSpec spec, byte[][] argv, long epochMicros) {
+    Reply line = Reply.simple(line(epochMicros, db, address, io.redgrid.acl.Acl.redacted(spec, argv)));
     for (ClientSession monitor : sessions) {
       if (monitor.monitor()) {
         monitor.push(line);

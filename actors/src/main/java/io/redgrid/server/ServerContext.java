@@ -86,6 +86,11 @@ public interface ServerContext {
     return null;
   }
 
+  /** The node's script thread and Lua VM (EVAL, SCRIPT, FUNCTION); null where scripts cannot run. */
+  default io.redgrid.scripting.ScriptRunner scripts() {
+    return null;
+  }
+
   /** Memory accounting and maxmemory settings, for INFO memory and MEMORY STATS. */
   default io.redgrid.memory.MemoryReport memory() {
     return stats().memory.report();

@@ -31,6 +31,7 @@ import io.redgrid.pubsub.KeyspaceEvents;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -66,6 +67,9 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
   private int tickHz;
   private boolean recovering = true;
   private long lockedBy;
+  /** The first event of the transaction part being persisted, and the tag naming its unit. */
+  private ShardEvent unitEvent;
+  private Set<String> unitTags = Set.of();
 
   private KeyspaceShard(
       int shardId,
@@ -134,6 +138,15 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
         .onSignal(RecoveryFailed.class, (state, failed) -> runtime.directory().failed(shardId, failed.getFailure()))
         .onSignal(PostStop.instance(), state -> runtime.directory().unregister(shardId, context.getSelf()))
         .build();
+  }
+
+  /**
+   * The first event of a transaction part carries its unit to the journal as a tag (the journal
+   * strips tags; they are not stored as such).
+   */
+  @Override
+  public Set<String> tagsFor(ShardEvent event) {
+    return event == unitEvent ? unitTags : Set.of();
   }
 
   @Override
@@ -320,8 +333,16 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
       release.persisted().complete(null);
       return Effect().unstashAll();
     }
+    if (release.unit() != null) {
+      // tagsFor runs while this persist is applied, right after this handler returns.
+      unitEvent = release.events().get(0);
+      unitTags = Set.of(release.unit().tag());
+    }
     return Effect().persist(release.events())
-        .thenRun(state -> release.persisted().complete(null))
+        .thenRun(state -> {
+          unitEvent = null;
+          release.persisted().complete(null);
+        })
         .thenUnstashAll();
   }
 

@@ -40,9 +40,16 @@ public sealed interface ShardMessage {
    */
   record Lock(long token, CompletableFuture<Keyspace> granted) implements ShardMessage {}
 
-  /** Persists what the coordinator changed in this shard, then frees the shard. */
-  record Release(long token, List<ShardEvent> events, CompletableFuture<Void> persisted)
-      implements ShardMessage {}
+  /**
+   * Persists what the coordinator changed in this shard, then frees the shard. A non-null
+   * {@code unit} says the events are one part of a transaction persisted as one unit.
+   */
+  record Release(long token, List<ShardEvent> events, CompletableFuture<Void> persisted, TransactionUnit unit)
+      implements ShardMessage {
+    public Release(long token, List<ShardEvent> events, CompletableFuture<Void> persisted) {
+      this(token, events, persisted, null);
+    }
+  }
 
   /**
    * Takes a point-in-time copy of the shard for SAVE, BGSAVE and AOF rewrites. Served while the

@@ -69,6 +69,14 @@ public final class CommandStats {
 
   /** Accounts one executed command; {@code reply} is null when it threw or closed the connection. */
   public void record(Call call, Reply reply, long nanos) {
+    record(call, reply, nanos, true);
+  }
+
+  /**
+   * As {@link #record(Call, Reply, long)}; {@code countError} false leaves errorstats alone for
+   * an error already counted where it arose (a script failing with its redis.call's error).
+   */
+  public void record(Call call, Reply reply, long nanos, boolean countError) {
     if (reply == BlockedClients.BLOCKED) {
       return; // counted once, when the retry that serves it runs
     }
@@ -79,12 +87,14 @@ public final class CommandStats {
       c.nanos.add(nanos);
       if (reply instanceof Reply.Error error) {
         c.failed.increment();
-        error(error.message());
+        if (countError) {
+          error(error.message());
+        }
       }
       if (latencyTracking) {
         c.recordLatency(nanos);
       }
-    } else if (reply instanceof Reply.Error error) {
+    } else if (reply instanceof Reply.Error error && countError) {
       error(error.message());
     }
     long micros = nanos / 1000;

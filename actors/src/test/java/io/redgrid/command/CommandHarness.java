@@ -155,7 +155,29 @@ public final class CommandHarness {
     public io.redgrid.acl.Acl acl() {
       return CommandHarness.this.acl();
     }
+
+    @Override
+    public io.redgrid.scripting.ScriptRunner scripts() {
+      return CommandHarness.this.scripts();
+    }
   };
+
+  private io.redgrid.scripting.ScriptRunner scripts;
+
+  /** The script thread and Lua VM, started on first use (EVAL, SCRIPT); {@link #close} stops it. */
+  public synchronized io.redgrid.scripting.ScriptRunner scripts() {
+    if (scripts == null) {
+      scripts = new io.redgrid.scripting.ScriptRunner(table, config);
+    }
+    return scripts;
+  }
+
+  /** Stops the script thread if one was started. */
+  public void close() {
+    if (scripts != null) {
+      scripts.close();
+    }
+  }
 
   private io.redgrid.acl.Acl acl;
 

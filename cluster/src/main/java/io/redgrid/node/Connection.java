@@ -234,6 +234,11 @@ final class Connection {
           continue;
         }
       }
+      if (!spec.has(Flag.ALLOW_BUSY) && node.scripts().busy()) {
+        // Redis answers every other command while a script runs past busy-reply-threshold.
+        reply(rejected(argv, io.redgrid.scripting.ScriptRunner.BUSY));
+        continue;
+      }
       io.redgrid.transaction.Transaction transaction = session.transaction();
       if (transaction.active()) {
         if (!OUTSIDE_QUEUE.contains(spec.name())) {
@@ -287,6 +292,15 @@ final class Connection {
             return call.laterReply().thenComposeAsync(this::replyAndContinue, executor);
           }
           reply(result);
+        }
+        case SCRIPT -> {
+          io.redgrid.server.Monitors monitors = node.monitors();
+          if (monitors.active()) {
+            java.time.Instant now = java.time.Instant.now();
+            monitors.feedScript(session, session.db(), spec, argv, now.getEpochSecond() * 1_000_000L + now.getNano() / 1000);
+          }
+          return node.scripts().run(spec, argv, this::context, node.scriptShards())
+              .thenComposeAsync(this::replyAndContinue, executor);
         }
         case ALL_SHARDS -> {
           return coordinator.run(coordinator.allShards(), spec, argv, context())
@@ -536,6 +550,15 @@ final class Connection {
       return null;
     }
     List<io.redgrid.transaction.Transaction.Queued> queued = transaction.take();
+    if (queued.stream().anyMatch(command -> command.spec().route() == Route.SCRIPT)) {
+      // A script in the queue: the whole EXEC runs on the script thread holding every shard,
+      // so EXEC's shards and the script thread never wait for each other.
+      io.redgrid.scripting.ScriptRunner scripts = node.scripts();
+      return scripts.submit(() -> {
+        Coordinator.Holding holding = coordinator.acquire(coordinator.allShards()).toCompletableFuture().join();
+        return runQueued(holding, queued, execSpec, execArgv).toCompletableFuture().join();
+      }).thenComposeAsync(this::replyAndContinue, executor);
+    }
     return coordinator.acquire(shardsOf(queued, transaction))
         .thenComposeAsync(holding -> runQueued(holding, queued, execSpec, execArgv), executor)
         .thenComposeAsync(this::replyAndContinue, executor);

@@ -469,6 +469,8 @@ public final class Node implements AutoCloseable {
       system.getWhenTerminated().toCompletableFuture().join();
       return;
     }
+    // A running script stops at its next check; what it did but did not release is never persisted.
+    context.scripts().close();
     for (Tcp.ServerBinding binding : bindings) {
       try {
         binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);

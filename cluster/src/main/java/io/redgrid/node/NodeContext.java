@@ -70,6 +70,9 @@ final class NodeContext implements ServerContext {
     this.stats = stats;
     this.shutdown = shutdown;
     this.acl = newAcl(config, table);
+    this.scripts = new io.redgrid.scripting.ScriptRunner(table, config);
+    scripts.shardMap(shardMap);
+    this.scriptShards = io.redgrid.scripting.ScriptRunner.coordinated(coordinator);
     readOutputLimits();
     config.onChange(changes -> {
       if (changes.containsKey("client-output-buffer-limit")) {
@@ -200,7 +203,22 @@ final class NodeContext implements ServerContext {
 
   @Override
   public void shutdown(boolean save) {
+    // A running script stops at once and its unreleased effects are never persisted.
+    scripts.close();
     shutdown.accept(save);
+  }
+
+  private final io.redgrid.scripting.ScriptRunner scripts;
+  private final io.redgrid.scripting.ScriptRunner.ShardSource scriptShards;
+
+  @Override
+  public io.redgrid.scripting.ScriptRunner scripts() {
+    return scripts;
+  }
+
+  /** Where scripts take their shards: this node's coordinator. */
+  io.redgrid.scripting.ScriptRunner.ShardSource scriptShards() {
+    return scriptShards;
   }
 
   CommandTable table() {

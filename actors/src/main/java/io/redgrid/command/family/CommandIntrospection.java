@@ -81,7 +81,17 @@ final class CommandIntrospection {
     KeySpec keys = spec.keys();
     Reply begin;
     Reply find;
-    if (keys.finder() != null) {
+    String notes = null;
+    if (keys.finder() instanceof KeySpec.Keynum keynum) {
+      notes = keynum.notes();
+      begin = Reply.map(List.of(Reply.bulk("type"), Reply.bulk("index"),
+          Reply.bulk("spec"), Reply.map(List.of(Reply.bulk("index"), Reply.integer(keynum.beginIndex())))));
+      find = Reply.map(List.of(Reply.bulk("type"), Reply.bulk("keynum"),
+          Reply.bulk("spec"), Reply.map(List.of(
+              Reply.bulk("keynumidx"), Reply.integer(keynum.keynumIndex()),
+              Reply.bulk("firstkey"), Reply.integer(keynum.firstKey()),
+              Reply.bulk("keystep"), Reply.integer(keynum.keyStep())))));
+    } else if (keys.finder() != null) {
       begin = Reply.map(List.of(Reply.bulk("type"), Reply.bulk("unknown"), Reply.bulk("spec"), Reply.map(List.of())));
       find = Reply.map(List.of(Reply.bulk("type"), Reply.bulk("unknown"), Reply.bulk("spec"), Reply.map(List.of())));
     } else {
@@ -94,10 +104,16 @@ final class CommandIntrospection {
               Reply.bulk("keystep"), Reply.integer(keys.step()),
               Reply.bulk("limit"), Reply.integer(0)))));
     }
-    return Reply.map(List.of(
+    List<Reply> fields = new ArrayList<>();
+    if (notes != null) {
+      fields.add(Reply.bulk("notes"));
+      fields.add(Reply.bulk(notes));
+    }
+    fields.addAll(List.of(
         Reply.bulk("flags"), Reply.set(keyFlags(spec)),
         Reply.bulk("begin_search"), begin,
         Reply.bulk("find_keys"), find));
+    return Reply.map(fields);
   }
 
   static List<Reply> keyFlags(CommandSpec spec) {

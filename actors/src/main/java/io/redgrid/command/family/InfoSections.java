@@ -144,7 +144,12 @@ final class InfoSections {
     long rss = ProcessMetrics.residentBytes();
     long system = ProcessMetrics.totalSystemMemory();
     out.append("# Memory\r\n");
+    boolean scriptsShown = false;
     for (java.util.Map.Entry<String, String> f : fields.entrySet()) {
+      if (!scriptsShown && f.getKey().equals("maxmemory")) {
+        scriptsShown = true;
+        scriptMemory(server, out);
+      }
       switch (f.getKey()) {
         case "used_memory_rss" -> field(out, "used_memory_rss", rss);
         case "used_memory_rss_human" -> field(out, "used_memory_rss_human", bytesToHuman(rss));
@@ -157,8 +162,31 @@ final class InfoSections {
         field(out, "mem_fragmentation_bytes", rss - used);
       }
     }
+    if (!scriptsShown) {
+      scriptMemory(server, out);
+    }
     field(out, "lazyfree_pending_objects", 0);
     field(out, "lazyfreed_objects", 0);
+  }
+
+  /** Redis 7.0's Lua figures: the VM's memory and the EVAL script cache. */
+  private static void scriptMemory(ServerContext server, StringBuilder out) {
+    io.redgrid.scripting.ScriptRunner scripts = server.scripts();
+    long lua = scripts == null ? 0 : scripts.luaMemory();
+    long cached = scripts == null ? 0 : scripts.scriptsMemory();
+    field(out, "used_memory_lua", lua);
+    field(out, "used_memory_vm_eval", lua);
+    field(out, "used_memory_lua_human", bytesToHuman(lua));
+    field(out, "used_memory_scripts_eval", cached);
+    field(out, "number_of_cached_scripts", scripts == null ? 0 : scripts.cachedScripts());
+    field(out, "number_of_functions", 0);
+    field(out, "number_of_libraries", 0);
+    field(out, "used_memory_vm_functions", 0);
+    field(out, "used_memory_vm_total", lua);
+    field(out, "used_memory_vm_total_human", bytesToHuman(lua));
+    field(out, "used_memory_functions", 0);
+    field(out, "used_memory_scripts", cached);
+    field(out, "used_memory_scripts_human", bytesToHuman(cached));
   }
 
   /** Process CPU time from the OS; the main-thread figures are the thread answering INFO. */

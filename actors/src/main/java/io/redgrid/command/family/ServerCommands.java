@@ -336,6 +336,11 @@ public final class ServerCommands implements CommandFamily {
     if (abort) {
       throw new CommandError("ERR No shutdown in progress.");
     }
+    io.redgrid.scripting.ScriptRunner scripts = call.server().scripts();
+    if (!nosave && scripts != null && scripts.running()) {
+      // As Redis: while a script runs only SHUTDOWN NOSAVE may stop the server.
+      throw new CommandError(io.redgrid.scripting.ScriptRunner.BUSY);
+    }
     call.session().requestClose();
     // As Redis: save when asked to, or when save rules exist and NOSAVE was not given.
     call.server().shutdown(save || (!nosave && call.server().config().saveRules().length > 0));

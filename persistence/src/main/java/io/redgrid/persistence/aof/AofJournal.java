@@ -9,6 +9,7 @@ import akka.serialization.Serialization;
 import akka.serialization.SerializationExtension;
 import akka.serialization.Serializer;
 import akka.serialization.Serializers;
+import io.redgrid.shard.TransactionUnit;
 import com.typesafe.config.Config;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -59,17 +60,26 @@ public final class AofJournal extends AsyncWriteJournal {
       return akka.dispatch.Futures.failed(failure);
     }
     List<Optional<Exception>> results = new ArrayList<>();
-    if (!aof.enabled()) {
-      messages.forEach(m -> results.add(Optional.empty()));
-      return akka.dispatch.Futures.successful(results);
-    }
+    boolean enabled = aof.enabled();
     List<CompletableFuture<Void>> pending = new ArrayList<>();
     for (AtomicWrite write : messages) {
       AppendOnlyFile.Write encoded;
+      TransactionUnit unit = unitOf(write);
+      if (!enabled && unit == null) {
+        results.add(Optional.empty());
+        continue;
+      }
+      // A unit's part goes to the writer even with appendonly off: if the AOF is switched on or
+      // off while the unit's parts arrive, the writer still sees all of them and treats them alike.
       try {
-        encoded = encode(write);
+        encoded = encode(write, unit);
       } catch (Exception e) {
         results.add(Optional.of(e));
+        if (unit != null) {
+          // The other parts must not wait for this one: the whole unit fails.
+          aof.append(new AppendOnlyFile.Write(null, write.persistenceId(), null, null, null, 0,
+              new CompletableFuture<>(), unit.id(), unit.parts()));
+        }
         continue;
       }
       results.add(Optional.empty());
@@ -80,8 +90,17 @@ public final class AofJournal extends AsyncWriteJournal {
     return FutureConverters.asScala(all);
   }
 
+  /** The transaction unit a write is a part of: its first event carries the unit's tag. */
+  private static TransactionUnit unitOf(AtomicWrite write) {
+    Object first = write.payload().head().payload();
+    if (first instanceof Tagged tagged && !tagged.tags().isEmpty()) {
+      return TransactionUnit.fromTags(CollectionConverters.asJava(tagged.tags()));
+    }
+    return null;
+  }
+
   /** Serializes one AtomicWrite into its records; throws if any event cannot be serialized. */
-  private AppendOnlyFile.Write encode(AtomicWrite write) throws IOException {
+  private AppendOnlyFile.Write encode(AtomicWrite write, TransactionUnit unit) throws IOException {
     List<PersistentRepr> reprs = CollectionConverters.asJava(write.payload());
     int n = reprs.size();
     long[] seqs = new long[n];
@@ -106,7 +125,7 @@ public final class AofJournal extends AsyncWriteJournal {
       seqs[i] = repr.sequenceNr();
     }
     return new AppendOnlyFile.Write(out.toByteArray(), write.persistenceId(), seqs, offsets, lengths, 0,
-        new CompletableFuture<>());
+        new CompletableFuture<>(), unit == null ? 0 : unit.id(), unit == null ? 0 : unit.parts());
   }
 
   @Override

@@ -9,7 +9,13 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  * #RG &lt;pid&gt; &lt;seqNr&gt; &lt;serializerId&gt; &lt;serializerManifest|-&gt; &lt;eventAdapterManifest|-&gt; &lt;writerUuid|-&gt; &lt;i&gt;/&lt;n&gt; &lt;payloadLength&gt;\r\n&lt;payload&gt;
  * #RG-DEL &lt;pid&gt; &lt;toSeqNr&gt;\r\n
+ * *1\r\n$5\r\nMULTI\r\n#RG-MULTI &lt;unit&gt; &lt;parts&gt;\r\n   (the parts' records)   #RG-EXEC &lt;unit&gt;\r\n*1\r\n$4\r\nEXEC\r\n
  * </pre>
+ *
+ * A transaction unit is wrapped in MULTI/EXEC as Redis wraps a transaction in its AOF: Redis and
+ * its redis-check-aof see a transaction, and recovery applies the block all or nothing. The MULTI
+ * comes before its annotation so that a torn unit is cut exactly where redis-check-aof cuts it
+ * (at the MULTI command).
  *
  * Lines start with '#' so that Redis' own AOF readers skip them, and stay below Redis'
  * 1024-byte annotation buffer. Strings are UTF-8 with bytes outside '!'..'~' and '%' written as
@@ -21,6 +27,11 @@ final class AofRecord {
 
   static final String EVENT_TAG = "#RG";
   static final String DELETE_TAG = "#RG-DEL";
+  static final String MULTI_TAG = "#RG-MULTI";
+  static final String EXEC_TAG = "#RG-EXEC";
+  /** The RESP commands following the unit annotations. */
+  static final byte[] MULTI_COMMAND = "*1\r\n$5\r\nMULTI\r\n".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] EXEC_COMMAND = "*1\r\n$4\r\nEXEC\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private AofRecord() {}
 
@@ -48,6 +59,46 @@ final class AofRecord {
   /** The line recording a DeleteMessagesTo, with its CRLF. */
   static byte[] deleteLine(String persistenceId, long toSequenceNr) {
     return checked(DELETE_TAG + ' ' + escape(persistenceId) + ' ' + toSequenceNr + "\r\n");
+  }
+
+  /** The MULTI opening unit {@code unit} of {@code parts} parts, then its annotation. */
+  static byte[] multiMarker(long unit, int parts) {
+    byte[] line = (MULTI_TAG + ' ' + unit + ' ' + parts + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] all = java.util.Arrays.copyOf(MULTI_COMMAND, MULTI_COMMAND.length + line.length);
+    System.arraycopy(line, 0, all, MULTI_COMMAND.length, line.length);
+    return all;
+  }
+
+  /** The annotated EXEC closing unit {@code unit}. */
+  static byte[] execMarker(long unit) {
+    return withCommand(EXEC_TAG + ' ' + unit + "\r\n", EXEC_COMMAND);
+  }
+
+  private static byte[] withCommand(String line, byte[] command) {
+    byte[] head = line.getBytes(StandardCharsets.US_ASCII);
+    byte[] all = java.util.Arrays.copyOf(head, head.length + command.length);
+    System.arraycopy(command, 0, all, head.length, command.length);
+    return all;
+  }
+
+  /** A parsed MULTI ({@code parts} > 0) or EXEC ({@code parts} == 0) annotation. */
+  record UnitMarker(long unit, int parts) {}
+
+  /** Parses a MULTI or EXEC annotation (without CRLF); null if it is not well formed. */
+  static UnitMarker parseUnit(String line) {
+    String[] f = line.split(" ", -1);
+    try {
+      if (f.length == 3 && f[0].equals(MULTI_TAG)) {
+        int parts = Integer.parseInt(f[2]);
+        return parts < 1 ? null : new UnitMarker(Long.parseLong(f[1]), parts);
+      }
+      if (f.length == 2 && f[0].equals(EXEC_TAG)) {
+        return new UnitMarker(Long.parseLong(f[1]), 0);
+      }
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    return null;
   }
 
   private static byte[] checked(String line) {

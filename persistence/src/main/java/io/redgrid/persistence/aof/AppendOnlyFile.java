@@ -70,10 +70,40 @@ public final class AppendOnlyFile implements Extension {
     return Id.INSTANCE.get(system);
   }
 
-  /** One AtomicWrite (or a delete line) ready to be appended; offsets are relative to {@code data}. */
+  /**
+   * One AtomicWrite (or a delete line, or a unit's MULTI/EXEC marker with a null persistence id)
+   * ready to be appended; offsets are relative to {@code data}. A non-zero {@code unit} makes it one
+   * of {@code parts} parts of a transaction unit, written only together with the others; a part
+   * with null {@code data} could not be encoded and fails its unit.
+   */
   record Write(
       byte[] data, String persistenceId, long[] seqs, int[] offsets, int[] lengths, long deleteTo,
-      CompletableFuture<Void> done) {}
+      CompletableFuture<Void> done, long unit, int parts) {
+    Write(byte[] data, String persistenceId, long[] seqs, int[] offsets, int[] lengths, long deleteTo,
+        CompletableFuture<Void> done) {
+      this(data, persistenceId, seqs, offsets, lengths, deleteTo, done, 0, 0);
+    }
+  }
+
+  /** The parts of a transaction unit that have arrived; writer thread only (under fileLock). */
+  private static final class PendingUnit {
+    final int parts;
+    final long since = System.nanoTime();
+    final List<Write> arrived = new ArrayList<>();
+    boolean failed;
+
+    PendingUnit(int parts) {
+      this.parts = parts;
+    }
+  }
+
+  /**
+   * How long the parts of a unit wait for the rest. The coordinator releases every part at once,
+   * so only a lost part (a shard that died while held) waits this long; its unit then fails, and
+   * the shards recover without it, all or nothing. (Akka's journal acknowledges writes in request
+   * order, so acknowledgements of later writes wait for the unit meanwhile.)
+   */
+  static final long UNIT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   /** A file operation that must run after every write queued before it. */
   private record Task(Runnable body) {}
@@ -102,6 +132,8 @@ public final class AppendOnlyFile implements Extension {
   private volatile AofLoadException startFailure;
   private volatile Map<String, PidIndex> index = new ConcurrentHashMap<>();
   private final Map<Integer, FileChannel> channels = new ConcurrentHashMap<>();
+  /** Transaction units whose parts have not all arrived, by unit id (under fileLock). */
+  private final Map<Long, PendingUnit> units = new HashMap<>();
   private volatile long currentSize;
   private volatile long baseSize;
   private volatile long sizeAtLastRewrite;
@@ -306,6 +338,11 @@ public final class AppendOnlyFile implements Extension {
    * completes once written (and fsynced under {@code always}).
    */
   CompletableFuture<Void> append(Write w) {
+    if (w.unit() != 0) {
+      // Held back by the writer thread until the unit is whole.
+      enqueue(w);
+      return w.done();
+    }
     // everysec / no: nothing waits for a group fsync, so the caller writes at once, as Redis
     // writes from its event loop: one thread hand-off less per write. Never under always, whose
     // writer holds the lock while it fsyncs: the caller (an actor) must not wait for that.
@@ -411,6 +448,9 @@ public final class AppendOnlyFile implements Extension {
               + " then use ./redgrid-check-aof --fix <filename.manifest>. 2) Alternatively you can set the"
               + " 'aof-load-truncated' configuration option to yes and restart the server.");
         }
+        if (AofScanner.EOF_IN_MULTI.equals(r.error())) {
+          log.warn("Revert incomplete MULTI/EXEC transactions in AOF file {}", e.name());
+        }
         log.warn("!!! Warning: short read while loading the AOF file {}!!!", e.name());
         log.warn("!!! Truncating the AOF incr file {} at offset {} !!!", e.name(), r.okUpTo());
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
@@ -477,13 +517,21 @@ public final class AppendOnlyFile implements Extension {
     List<Write> group = new ArrayList<>();
     try {
       while (true) {
-        Object first = queue.take();
+        Object first = units.isEmpty() ? queue.take() : queue.poll(1, TimeUnit.SECONDS);
         synchronized (fileLock) {
+          expireUnits();
+          if (first == null) {
+            continue;
+          }
           ops.add(first);
           queue.drainTo(ops);
           for (Object op : ops) {
             if (op instanceof Write w) {
-              group.add(w);
+              if (w.unit() != 0) {
+                arrive(w, group);
+              } else {
+                group.add(w);
+              }
             } else {
               writeGroup(group);
               ((Task) op).body().run();
@@ -496,6 +544,59 @@ public final class AppendOnlyFile implements Extension {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * A unit's part arrived: once every part is here, the unit goes into {@code group} as one
+   * contiguous MULTI, parts, EXEC block (the group is one write). Per persistence id this keeps
+   * seq order: a shard persists nothing else until its part is written.
+   */
+  private void arrive(Write part, List<Write> group) {
+    PendingUnit u = units.computeIfAbsent(part.unit(), id -> new PendingUnit(part.parts()));
+    u.arrived.add(part);
+    if (part.data() == null) {
+      u.failed = true;
+    }
+    if (u.arrived.size() < u.parts) {
+      return;
+    }
+    units.remove(part.unit());
+    if (u.failed) {
+      failUnit(u, "a part of transaction unit " + part.unit() + " could not be encoded");
+      return;
+    }
+    group.add(marker(AofRecord.multiMarker(part.unit(), u.parts)));
+    group.addAll(u.arrived);
+    group.add(marker(AofRecord.execMarker(part.unit())));
+  }
+
+  private static Write marker(byte[] bytes) {
+    return new Write(bytes, null, null, null, null, 0, new CompletableFuture<>());
+  }
+
+  private static void failUnit(PendingUnit u, String why) {
+    IOException failure = new IOException(why + ": the transaction is not persisted");
+    for (Write w : u.arrived) {
+      w.done().completeExceptionally(failure);
+    }
+  }
+
+  /** Fails the units a part of which never came (see {@link #UNIT_TIMEOUT_NANOS}). */
+  private void expireUnits() {
+    if (units.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    var it = units.entrySet().iterator();
+    while (it.hasNext()) {
+      var e = it.next();
+      if (now - e.getValue().since > UNIT_TIMEOUT_NANOS) {
+        it.remove();
+        log.warn("AOF: transaction unit {} got {} of its {} parts in time; its parts fail", e.getKey(),
+            e.getValue().arrived.size(), e.getValue().parts);
+        failUnit(e.getValue(), "transaction unit " + e.getKey() + " incomplete");
+      }
     }
   }
 
@@ -554,6 +655,10 @@ public final class AppendOnlyFile implements Extension {
     currentSize += total;
     long at = start;
     for (Write w : group) {
+      if (w.persistenceId() == null) {
+        at += w.data().length; // a unit's MULTI/EXEC marker
+        continue;
+      }
       PidIndex p = index.computeIfAbsent(w.persistenceId(), k -> new PidIndex());
       if (w.seqs() == null) {
         p.deleteTo(w.deleteTo());

@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * {@code redgrid-check-aof [--fix] FILE}: checks an incr AOF file or a whole manifest with the
  * journal's own scanner, printing and exiting like redis-check-aof 7.0. {@code --fix} truncates the
- * (last) incr file to its last complete batch after asking on stdin.
+ * (last) incr file to its last complete batch after asking on stdin; a file ending inside a
+ * MULTI/EXEC unit is cut back to before its MULTI, as redis-check-aof does.
  */
 public final class CheckAof {
   private final PrintStream out;
@@ -127,7 +128,9 @@ public final class CheckAof {
   }
 
   private void report(AofScanner.Result r, String name) {
-    if (r.status() == AofScanner.Status.TRUNCATED) {
+    if (r.status() == AofScanner.Status.TRUNCATED && AofScanner.EOF_IN_MULTI.equals(r.error())) {
+      out.println(String.format("0x%16x: %s", r.errorOffset(), r.error()));
+    } else if (r.status() == AofScanner.Status.TRUNCATED) {
       out.println(String.format("0x%16x: %s", r.okUpTo(), "Unexpected end of file (" + r.error() + ")"));
     } else if (r.status() == AofScanner.Status.CORRUPT) {
       out.println(String.format("0x%16x: %s", r.errorOffset(), r.error()));
