@@ -168,6 +168,7 @@ public final class CommandHarness {
   public synchronized io.redgrid.scripting.ScriptRunner scripts() {
     if (scripts == null) {
       scripts = new io.redgrid.scripting.ScriptRunner(table, config);
+      io.redgrid.scripting.functions.FunctionCalls.register(scripts);
     }
     return scripts;
   }

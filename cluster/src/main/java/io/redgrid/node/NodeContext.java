@@ -72,6 +72,7 @@ final class NodeContext implements ServerContext {
     this.acl = newAcl(config, table);
     this.scripts = new io.redgrid.scripting.ScriptRunner(table, config);
     scripts.shardMap(shardMap);
+    io.redgrid.scripting.functions.FunctionCalls.register(scripts);
     this.scriptShards = io.redgrid.scripting.ScriptRunner.coordinated(coordinator);
     readOutputLimits();
     config.onChange(changes -> {

@@ -110,6 +110,10 @@ class FunctionsEndToEndTest {
       assertEquals(expected(), libraries(jedis));
       // the replayed REPLACE and DELETE left no trace: the names are free again
       assertEquals("scratch", jedis.functionLoad(SCRATCH));
+      // libraries loaded by the recovery run on the script thread like any other
+      assertEquals("hi there", jedis.fcall("hello", List.of(), List.of("there")));
+      assertEquals(3L, jedis.fcall("incr_by", List.of("c"), List.of("3")));
+      assertEquals("3", jedis.fcallReadonly("peek", List.of("c"), List.of()));
     } finally {
       second.node.close(false);
     }
@@ -129,6 +133,7 @@ class FunctionsEndToEndTest {
     NodeFixture second = start(dir, NO_AOF);
     try (Jedis jedis = new Jedis("127.0.0.1", second.port())) {
       assertEquals(expected(), libraries(jedis));
+      assertEquals("hi snapshot", jedis.fcall("hello", List.of(), List.of("snapshot")));
     } finally {
       second.node.close(false);
     }

@@ -7,6 +7,9 @@ import static io.redgrid.command.Flag.ALLOW_BUSY;
 import static io.redgrid.command.Flag.DENYOOM;
 import static io.redgrid.command.Flag.LOADING;
 import static io.redgrid.command.Flag.NOSCRIPT;
+import static io.redgrid.command.Flag.NO_MANDATORY_KEYS;
+import static io.redgrid.command.Flag.READONLY;
+import static io.redgrid.command.Flag.SKIP_MONITOR;
 import static io.redgrid.command.Flag.STALE;
 import static io.redgrid.command.Flag.WRITE;
 
@@ -20,18 +23,22 @@ import io.redgrid.protocol.Reply;
 import io.redgrid.scripting.functions.FunctionFlag;
 import io.redgrid.scripting.functions.FunctionLibrary;
 import io.redgrid.scripting.functions.FunctionRegistry;
+import io.redgrid.scripting.ScriptRunner;
 import io.redgrid.scripting.functions.LibraryFunction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * FUNCTION LOAD / DELETE / FLUSH / RESTORE / LIST / DUMP / STATS / KILL / HELP (Redis 7.0).
+ * FCALL / FCALL_RO and FUNCTION LOAD / DELETE / FLUSH / RESTORE / LIST / DUMP / STATS / KILL /
+ * HELP (Redis 7.0).
  *
- * <p>Why the changing subcommands are keyless keyed commands: they run on shard 0, which persists
- * them as sent (deterministic, like Redis' AOF propagation of FUNCTION commands) and replays them
- * through this code on recovery; shard 0's snapshot carries the libraries (RDB opcode 245), so
- * the AOF rewrite and SAVE keep them too. The node-wide {@link FunctionRegistry} holds them.
+ * <p>Why the changing subcommands run on the script thread holding shard 0: the functions Lua
+ * state is touched only there (FCALL runs there too), and shard 0 persists them as sent
+ * (deterministic, like Redis' AOF propagation of FUNCTION commands) and replays them through
+ * this code on recovery, when nothing else runs; shard 0's snapshot carries the libraries (RDB
+ * opcode 245), so the AOF rewrite and SAVE keep them. The node-wide {@link FunctionRegistry}
+ * holds them. FCALL takes its declared keys' shards like EVAL ({@link ScriptRunner}).
  */
 public final class FunctionCommands implements CommandFamily {
   private static final List<Reply> HELP = help(
@@ -81,20 +88,24 @@ public final class FunctionCommands implements CommandFamily {
   @Override
   public List<CommandSpec> commands() {
     return List.of(
+        fcall("fcall", "Invoke a function",
+            "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE flags"),
+        fcall("fcall_ro", "Invoke a read-only function",
+            "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS flags", READONLY),
         command("function").arity(atLeast(2)).group("scripting").since("7.0.0")
             .summary("A container for function commands").subcommands(
-                command("load").arity(atLeast(3)).flags(WRITE, DENYOOM, NOSCRIPT).keys(KeySpec.NONE)
+                command("load").arity(atLeast(3)).flags(WRITE, DENYOOM, NOSCRIPT).onScriptThread()
                     .since("7.0.0").tips(ALL_SHARDS, "response_policy:all_succeeded")
                     .summary("Creates a library.").complexity("O(1) (considering compilation time is redundant)")
                     .runs(this::load),
-                command("restore").arity(atLeast(3)).flags(WRITE, DENYOOM, NOSCRIPT).keys(KeySpec.NONE)
+                command("restore").arity(atLeast(3)).flags(WRITE, DENYOOM, NOSCRIPT).onScriptThread()
                     .since("7.0.0").tips(ALL_SHARDS, "response_policy:all_succeeded")
                     .summary("Restores all libraries from a payload.")
                     .complexity("O(N) where N is the number of functions on the payload").runs(this::restore),
-                command("delete").arity(exactly(3)).flags(WRITE, NOSCRIPT).keys(KeySpec.NONE).since("7.0.0")
+                command("delete").arity(exactly(3)).flags(WRITE, NOSCRIPT).onScriptThread().since("7.0.0")
                     .tips(ALL_SHARDS, "response_policy:all_succeeded")
                     .summary("Deletes a library and its functions.").complexity("O(1)").runs(this::delete),
-                command("flush").arity(atLeast(2)).flags(WRITE, NOSCRIPT).keys(KeySpec.NONE).since("7.0.0")
+                command("flush").arity(atLeast(2)).flags(WRITE, NOSCRIPT).onScriptThread().since("7.0.0")
                     .tips(ALL_SHARDS, "response_policy:all_succeeded")
                     .summary("Deletes all libraries and functions.")
                     .complexity("O(N) where N is the number of functions deleted").runs(this::flush),
@@ -117,7 +128,28 @@ public final class FunctionCommands implements CommandFamily {
                     .runs(call -> Reply.array(HELP))));
   }
 
-  // ---- changing the libraries (shard 0, persisted as sent) --------------------------------
+  /** FCALL-like: function numkeys key... arg...; keys found by numkeys, run on the script thread. */
+  private CommandSpec fcall(String name, String summary, String keyNotes, io.redgrid.command.Flag... extra) {
+    CommandSpec.Builder builder = command(name).arity(atLeast(3))
+        .flags(NOSCRIPT, SKIP_MONITOR, NO_MANDATORY_KEYS, STALE).flags(extra)
+        .keys(KeySpec.keynum(2, keyNotes))
+        .onScriptThread().group("scripting").since("7.0.0").summary(summary)
+        .complexity("Depends on the function that is executed.");
+    if (extra.length == 0) {
+      builder.keyFlags("RW", "access", "update");
+    }
+    return builder.runs(call -> runner(call).evalHere(call));
+  }
+
+  private static ScriptRunner runner(Call call) {
+    ScriptRunner runner = call.server() == null ? null : call.server().scripts();
+    if (runner == null) {
+      throw new CommandError("ERR scripting is not available here");
+    }
+    return runner;
+  }
+
+  // ---- changing the libraries (script thread, shard 0, persisted as sent) ------------------
 
   /** FUNCTION LOAD [REPLACE] function-code */
   private Reply load(Call call) {
@@ -238,20 +270,41 @@ public final class FunctionCommands implements CommandFamily {
     return Reply.bulk(registry(call).dump());
   }
 
-  /** FUNCTION STATS: the running function (none yet without a script engine) and the engines. */
+  /** FUNCTION STATS: the running function and the engines; BUSY while an EVAL script runs. */
   private Reply stats(Call call) {
     FunctionRegistry registry = registry(call);
+    ScriptRunner runner = call.server() == null ? null : call.server().scripts();
+    if (runner != null && runner.evalRunning()) {
+      throw new CommandError(ScriptRunner.BUSY);
+    }
+    ScriptRunner.RunningFunction running = runner == null ? null : runner.runningFunction();
+    Reply script = Reply.NULL;
+    if (running != null) {
+      List<Reply> command = new ArrayList<>(running.command().length);
+      for (byte[] arg : running.command()) {
+        command.add(Reply.bulk(arg));
+      }
+      script = Reply.map(List.of(
+          Reply.bulk("name"), Reply.bulk(running.name()),
+          Reply.bulk("command"), Reply.array(command),
+          Reply.bulk("duration_ms"), Reply.integer(running.durationMillis())));
+    }
     Reply engine = Reply.map(List.of(
         Reply.bulk("libraries_count"), Reply.integer(registry.libraryCount()),
         Reply.bulk("functions_count"), Reply.integer(registry.functionCount())));
     return Reply.map(List.of(
-        Reply.bulk("running_script"), Reply.NULL,
+        Reply.bulk("running_script"), script,
         Reply.bulk("engines"), Reply.map(List.of(Reply.bulk(FunctionRegistry.ENGINE), engine))));
   }
 
-  /** FUNCTION KILL */
+  /** FUNCTION KILL: stops a function that has not written yet (NOTBUSY / UNKILLABLE / BUSY otherwise). */
   private Reply kill(Call call) {
-    throw new CommandError("NOTBUSY No scripts in execution right now.");
+    ScriptRunner runner = call.server() == null ? null : call.server().scripts();
+    String error = runner == null ? ScriptRunner.NOTBUSY : runner.kill(true);
+    if (error != null) {
+      throw new CommandError(error);
+    }
+    return Reply.OK;
   }
 
   /** Redis' addReplySubcommandSyntaxError. */

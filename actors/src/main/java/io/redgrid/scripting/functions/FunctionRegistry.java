@@ -51,6 +51,11 @@ public final class FunctionRegistry {
     return lua;
   }
 
+  /** The engine running the callbacks (script thread only). */
+  public io.redgrid.scripting.LuaEngine engine() {
+    return lua().engine();
+  }
+
   /** FUNCTION LOAD [REPLACE]: returns the library name. */
   public synchronized String load(byte[] code, boolean replace) {
     LibraryHeader header = LibraryHeader.parse(code);
@@ -236,12 +241,12 @@ public final class FunctionRegistry {
   /** Bytes of the functions Lua state (INFO used_memory_vm_functions). */
   public synchronized long luaMemory() {
     // An empty Lua 5.1 state with Redis' libraries uses about this much; none is created before use.
-    return lua == null ? 32768 : lua.memoryBytes();
+    return lua == null ? 33792 : lua.memoryBytes();
   }
 
   /** Bookkeeping bytes of libraries and functions (INFO used_memory_functions), estimated. */
   public synchronized long overheadMemory() {
-    long bytes = 184; // Redis' empty functions context
+    long bytes = 200; // Redis 7.0's empty functions context
     for (FunctionLibrary library : libraries.values()) {
       bytes += 64 + library.name().length() + library.code().length;
       for (LibraryFunction function : library.functions().values()) {

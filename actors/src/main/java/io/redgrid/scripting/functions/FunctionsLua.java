@@ -9,17 +9,21 @@ import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.redgrid.scripting.LuaEngine;
 import party.iroiro.luajava.Lua;
 import party.iroiro.luajava.LuaException;
-import party.iroiro.luajava.lua51.Lua51;
 
 /**
- * The Lua state of Redis Functions, separate from EVAL's as in Redis 7.0. Library code runs in an
- * environment whose globals are switched like Redis' luaEngineCreate: while loading only the
- * load-time API exists ({@code redis.register_function}, {@code redis.log}, {@code redis.LOG_*},
- * {@code redis.REDIS_VERSION(_NUM)}), later the registered callbacks see the run-time globals.
+ * The Lua state of Redis Functions: a {@link LuaEngine} of its own, separate from EVAL's as in
+ * Redis 7.0, so the callbacks get the same redis.* API, conversions, sandbox and kill hook as
+ * scripts ({@link LuaEngine#callFunction} passes KEYS and ARGV as their two arguments). Library
+ * code runs in an environment whose globals are switched like Redis' luaEngineCreate: while
+ * loading only the load-time API exists ({@code redis.register_function}, {@code redis.log},
+ * {@code redis.LOG_*}, {@code redis.REDIS_VERSION(_NUM)}), later the callbacks see the scripts'
+ * globals.
  *
- * <p>Not thread-safe: its owner ({@link FunctionRegistry}) serializes every use.
+ * <p>Not thread-safe: used from the script thread, or under the registry's lock while nothing
+ * else runs (recovery).
  */
 public final class FunctionsLua implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger("io.redgrid.scripting.functions");
@@ -32,11 +36,10 @@ public final class FunctionsLua implements AutoCloseable {
    * in one place; locals keep the helpers out of user code's sight.
    */
   private static final String SETUP = """
-      local java = ...
+      local java, globals = ...
       local error, type, tostring, tonumber, next, select, pcall, setmetatable, setfenv, rawget =
             error, type, tostring, tonumber, next, select, pcall, setmetatable, setfenv, rawget
       local lower, find, concat, sethook = string.lower, string.find, table.concat, debug.sethook
-      local globals = _G
 
       local function fail(message) error({err = 'ERR ' .. message}) end
       local function isstring(v) local t = type(v) return t == 'string' or t == 'number' end
@@ -140,7 +143,7 @@ public final class FunctionsLua implements AutoCloseable {
       local env = setmetatable({}, {
         __index = function(_, k)
           local v
-          if loading then v = loadGlobals[k] else v = rawget(globals, k) end
+          if loading then v = loadGlobals[k] else v = globals[k] end
           if v == nil then error(missing(k), 2) end
           return v
         end,
@@ -174,6 +177,7 @@ public final class FunctionsLua implements AutoCloseable {
 
   private static final FunctionFlag[] FLAG_ORDER = FunctionFlag.values();
 
+  private final LuaEngine engine;
   private final Lua lua;
   private final int loader;
   private long loadDeadline;
@@ -182,11 +186,8 @@ public final class FunctionsLua implements AutoCloseable {
   record Registered(String name, byte[] description, Set<FunctionFlag> flags, int callback) {}
 
   public FunctionsLua(String redisVersion, long redisVersionNum) {
-    lua = new Lua51();
-    // Redis' scriptingInit: base, table, string, math, debug; no os, io or package.
-    for (String library : List.of("base", "table", "string", "math", "debug")) {
-      lua.openLibrary(library);
-    }
+    engine = new LuaEngine();
+    lua = engine.state();
     lua.createTable(0, 4);
     lua.push(l -> {
       l.push(System.nanoTime() > loadDeadline);
@@ -202,10 +203,15 @@ public final class FunctionsLua implements AutoCloseable {
     lua.setField(-2, "version");
     lua.push(redisVersionNum);
     lua.setField(-2, "versionNum");
-    int helpers = lua.getTop();
-    lua.load(SETUP);
+    engine.pushGlobals();
+    int helpers = lua.getTop() - 1;
+    byte[] setup = SETUP.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer code = ByteBuffer.allocateDirect(setup.length);
+    code.put(setup).flip();
+    // The engine's name for its own chunks: its error handler skips their frames.
+    lua.load(code, "=redgrid");
     lua.insert(helpers);
-    lua.pCall(1, 1);
+    lua.pCall(2, 1);
     loader = lua.ref();
   }
 
@@ -218,9 +224,9 @@ public final class FunctionsLua implements AutoCloseable {
     }
   }
 
-  /** The state itself, for the engine that runs the callbacks (script thread only). */
-  public Lua lua() {
-    return lua;
+  /** The engine that runs the callbacks (script thread only). */
+  public LuaEngine engine() {
+    return engine;
   }
 
   /**
@@ -287,15 +293,7 @@ public final class FunctionsLua implements AutoCloseable {
 
   /** Bytes the Lua state uses (Redis' used_memory_vm_functions). */
   long memoryBytes() {
-    int top = lua.getTop();
-    try {
-      lua.getGlobal("collectgarbage");
-      lua.push("count");
-      lua.pCall(1, 1);
-      return (long) (lua.toNumber(-1) * 1024);
-    } finally {
-      lua.setTop(top);
-    }
+    return engine.memoryBytes();
   }
 
   private static byte[] bytes(ByteBuffer buffer) {
@@ -310,6 +308,6 @@ public final class FunctionsLua implements AutoCloseable {
 
   @Override
   public void close() {
-    lua.close();
+    engine.close();
   }
 }

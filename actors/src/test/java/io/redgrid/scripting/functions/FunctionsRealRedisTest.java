@@ -1,6 +1,7 @@
 package io.redgrid.scripting.functions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.redgrid.command.CommandHarness;
 import io.redgrid.keyspace.Keyspace;
@@ -51,7 +52,9 @@ class FunctionsRealRedisTest {
       assertEquals("hello world", redis.text("FCALL", "hello", "0", "world"));
       assertEquals(2L, redis.call("FCALL", "incr_by_two", "1", "k"));
       assertEquals("p", redis.text("FCALL", "ping2", "0"));
-      assertEquals("ERR:ERR Library first already exists", String.valueOf(redis.call("FUNCTION", "RESTORE", ours)));
+      String clash = String.valueOf(redis.call("FUNCTION", "RESTORE", ours)); // first clash in Redis' dict order
+      assertTrue(clash.equals("ERR:ERR Library first already exists") || clash.equals("ERR:ERR Library second already exists"),
+          clash);
       // the same libraries in the same order (LZF output may differ by a few bytes from Redis')
       List<String> theirCodes = texts(io.redgrid.rdb.DumpPayload.restoreFunctions(theirs));
       assertEquals(theirCodes, texts(io.redgrid.rdb.DumpPayload.restoreFunctions(ours)));
