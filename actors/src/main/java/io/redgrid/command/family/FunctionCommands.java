@@ -89,9 +89,9 @@ public final class FunctionCommands implements CommandFamily {
   public List<CommandSpec> commands() {
     return List.of(
         fcall("fcall", "Invoke a function",
-            "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE flags"),
+            "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE"),
         fcall("fcall_ro", "Invoke a read-only function",
-            "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS flags", READONLY),
+            "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS", READONLY),
         command("function").arity(atLeast(2)).group("scripting").since("7.0.0")
             .summary("A container for function commands").subcommands(
                 command("load").arity(atLeast(3)).flags(WRITE, DENYOOM, NOSCRIPT).onScriptThread()

@@ -41,6 +41,10 @@ public final class FunctionsLua implements AutoCloseable {
             error, type, tostring, tonumber, next, select, pcall, setmetatable, setfenv, rawget
       local lower, find, concat, sethook = string.lower, string.find, table.concat, debug.sethook
 
+      -- Redis 7.0 gives these to EVAL scripts only: a function sees no such field.
+      local redisApi = debug.getmetatable(globals.redis).__index
+      redisApi.breakpoint, redisApi.debug, redisApi.replicate_commands = nil, nil, nil
+
       local function fail(message) error({err = 'ERR ' .. message}) end
       local function isstring(v) local t = type(v) return t == 'string' or t == 'number' end
       local function missing(k)

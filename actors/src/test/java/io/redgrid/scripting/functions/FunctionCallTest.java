@@ -30,7 +30,10 @@ class FunctionCallTest {
       + "redis.register_function('reg', function() redis.register_function('a', function() end) end)\n"
       + "redis.register_function('incr', function(keys, args) return redis.call('INCRBY', keys[1], args[1]) end)\n"
       + "redis.register_function('sel', function() return redis.call('select', 1) end)\n"
-      + "redis.register_function('libs', function() return {math.floor(2.5), string.format('%d', 7)} end)";
+      + "redis.register_function('libs', function() return {math.floor(2.5), string.format('%d', 7), "
+      + "cjson.encode({1, 2}), bit.band(7, 3)} end)\n"
+      + "redis.register_function('evalonly', function() return {type(redis.breakpoint), type(redis.debug), "
+      + "type(redis.replicate_commands), type(redis.set_repl), type(redis.setresp), type(redis.sha1hex)} end)";
 
   @AfterEach
   void stop() {
@@ -47,7 +50,10 @@ class FunctionCallTest {
     assertEquals("1) (integer) 1\n2) (integer) 1\n3) \"k\"\n4) \"a\"", h.cli("FCALL", "keysargs", "1", "k", "a"));
     assertEquals("(error) ERR user_function:3: Script attempted to access nonexistent global variable 'KEYS' "
         + "script: globals, on @user_function:3.", h.cli("FCALL", "globals", "0"));
-    assertEquals("1) (integer) 2\n2) \"7\"", h.cli("FCALL", "libs", "0"));
+    assertEquals("1) (integer) 2\n2) \"7\"\n3) \"[1,2]\"\n4) (integer) 3", h.cli("FCALL", "libs", "0"));
+    // as Redis 7.0: breakpoint, debug and replicate_commands are EVAL's only
+    assertEquals("1) \"nil\"\n2) \"nil\"\n3) \"nil\"\n4) \"function\"\n5) \"function\"\n6) \"function\"",
+        h.cli("FCALL", "evalonly", "0"));
   }
 
   @Test
