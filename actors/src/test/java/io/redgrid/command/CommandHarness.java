@@ -359,6 +359,7 @@ public final class CommandHarness {
             .db(event.db())
             .shards(ShardAccess.of(copy.keyspaces[shard]))
             .clock(copy.clock)
+            .functions(copy.functions)
             .replaying(true);
         Reply reply = table.execute(event.command(), context);
         if (reply instanceof Reply.Error error) {

@@ -205,6 +205,26 @@ class FunctionCommandsTest {
   }
 
   @Test
+  void replayingTheEffectsRebuildsTheSameLibraries() {
+    load("#!lua name=a\nredis.register_function('fa', function() end)");
+    load("#!lua name=b\nredis.register_function('fb', function() end)");
+    byte[] payload = ((Reply.Bulk) h.run("FUNCTION", "DUMP")).value();
+    h.cli("FUNCTION", "LOAD", "REPLACE", "#!lua name=a\nredis.register_function('fa2', function() end)");
+    h.cli("FUNCTION", "DELETE", "b");
+    load("#!lua name=c\nredis.register_function('fc', function() end)");
+    assertEquals("OK", restore(payload, "REPLACE")); // a back to fa, b again, c kept
+    h.cli("FUNCTION", "LOAD", "#!lua name=a\nredis.register_function('x', function() end)"); // fails: not persisted
+    CommandHarness replayed = h.replayed();
+    assertEquals(codes(h), codes(replayed));
+    assertEquals(List.of("a", "b", "c"), codes(replayed).stream().map(code -> code.substring(11, 12)).sorted().toList());
+    assertEquals("a", replayed.functions.function("fa").library());
+  }
+
+  private static List<String> codes(CommandHarness harness) {
+    return harness.functions.codes().stream().map(String::new).sorted().toList();
+  }
+
+  @Test
   void statsShapesInBothProtocols() {
     load("#!lua name=lib1\nredis.register_function('f1', function() end) redis.register_function('f2', function() end)");
     assertEquals("*4\r\n$14\r\nrunning_script\r\n$-1\r\n$7\r\nengines\r\n*2\r\n$3\r\nLUA\r\n*4\r\n"
