@@ -17,9 +17,11 @@ import org.slf4j.LoggerFactory;
  * The node's Redis Functions: libraries by name and functions by name, with FUNCTION LOAD,
  * DELETE, FLUSH, DUMP and RESTORE as Redis 7.0's functions.c (same checks, order and texts).
  *
- * <p>Why one lock: libraries change on shard 0 (their changes are persisted there, see
- * {@code FunctionCommands}) and while recovering, and the functions Lua state is not thread-safe;
- * every method holds this registry's monitor, so the maps and the state change together.
+ * <p>Why one lock: libraries change on the script thread (FUNCTION LOAD ... holding shard 0,
+ * which persists them, see {@code FunctionCommands}) and on shard 0's thread while it recovers,
+ * and FUNCTION LIST / STATS and INFO read them from connections; every method holds this
+ * registry's monitor, so the maps and the Lua state change together. FCALL looks a function up
+ * here and runs its callback on the script thread without the lock.
  */
 public final class FunctionRegistry {
   private static final Logger log = LoggerFactory.getLogger(FunctionRegistry.class);

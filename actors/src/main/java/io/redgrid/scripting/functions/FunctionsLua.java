@@ -1,6 +1,7 @@
 package io.redgrid.scripting.functions;
 
 import io.redgrid.command.CommandError;
+import io.redgrid.scripting.LuaEngine;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.redgrid.scripting.LuaEngine;
 import party.iroiro.luajava.Lua;
 import party.iroiro.luajava.LuaException;
 
@@ -31,7 +31,8 @@ public final class FunctionsLua implements AutoCloseable {
   static final long LOAD_TIMEOUT_MILLIS = 500;
 
   /**
-   * Runs once per state with a table of Java helpers as its argument; returns the loader.
+   * Runs once per state with a table of Java helpers and the scripts' globals as its arguments;
+   * returns the loader.
    * Everything user code can reach is built here so the load-time API and its error texts are
    * in one place; locals keep the helpers out of user code's sight.
    */
@@ -304,10 +305,6 @@ public final class FunctionsLua implements AutoCloseable {
     byte[] bytes = new byte[buffer.remaining()];
     buffer.get(bytes);
     return bytes;
-  }
-
-  static String text(byte[] bytes) {
-    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   @Override
