@@ -152,6 +152,27 @@ class FunctionsEndToEndTest {
     } finally {
       first.node.close(false);
     }
+    Path manifest = dir.resolve("appendonlydir").resolve("appendonly.aof.manifest");
+    RedisTools.Result check = RedisTools.run("redis-check-aof", manifest.toString());
+    assertEquals(0, check.exitCode(), check.output());
+    // A real Redis 7 loads the libraries from our RDB base and our incremental AOF alike.
+    Path copy = tempDir();
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : (Iterable<Path>) paths::iterator) {
+        Path target = copy.resolve(dir.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(path, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    try (RedisTools.RedisServer redis = new RedisTools.RedisServer(copy, "--save", "", "--appendonly", "yes");
+         Jedis jedis = redis.connect()) {
+      TreeMap<String, String> expected = expected();
+      expected.put("scratch", SCRATCH);
+      assertEquals(expected, libraries(jedis));
+    }
     NodeFixture second = start(dir, AOF);
     try (Jedis jedis = new Jedis("127.0.0.1", second.port())) {
       TreeMap<String, String> expected = expected();
