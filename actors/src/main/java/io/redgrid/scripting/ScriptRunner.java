@@ -753,7 +753,6 @@ public final class ScriptRunner implements AutoCloseable {
 
   // ---- BUSY, SCRIPT KILL, SHUTDOWN -----------------------------------------------------------
 
-  /** Whether a script has run longer than busy-reply-threshold: other clients get -BUSY. */
   /** The BUSY error for the run in progress: FUNCTION KILL's text while a function runs. */
   public String busyError() {
     Run run = current;
@@ -779,6 +778,7 @@ public final class ScriptRunner implements AutoCloseable {
     return run != null && !run.target.function();
   }
 
+  /** Whether a script has run longer than busy-reply-threshold: other clients get -BUSY. */
   public boolean busy() {
     Run run = current;
     if (run == null) {

@@ -311,7 +311,7 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
     try {
       Keyspace copy = KeyspaceRdb.copy(keyspace);
       if (shardId == 0) {
-        // Library changes run on shard 0, so the registry matches this shard's sequence number.
+        // Library changes hold shard 0 (see FunctionCommands): the registry matches this sequence number.
         copy.functionLibraries(runtime.functions().codes());
       }
       capture.captured().complete(new ShardMessage.Captured(shardId, copy, lastSequenceNumber(context)));
