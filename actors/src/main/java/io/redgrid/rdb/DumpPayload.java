@@ -102,8 +102,11 @@ public final class DumpPayload {
       } catch (IOException e) {
         throw new RdbFormatException("can not read data type", in.offset());
       }
+      if (type == Rdb.OPCODE_FUNCTION_PRE_GA) {
+        codes.add(preGaFunction(in));
+        continue;
+      }
       if (type != Rdb.OPCODE_FUNCTION2) {
-        // Redis 7.0 also refuses the pre-GA FUNCTION opcode (246) here, with this text.
         throw new RdbFormatException("given type is not a function", in.offset());
       }
       try {
@@ -113,5 +116,40 @@ public final class DumpPayload {
       }
     }
     return codes;
+  }
+
+  /**
+   * A library in the format of Redis 7.0's release candidates (opcode 246: name, engine,
+   * optional description, code without header), translated as 7.0 does to
+   * {@code #!<engine> name=<name>} + newline + code; the description is dropped.
+   */
+  static byte[] preGaFunction(RdbInput in) throws RdbFormatException {
+    byte[] name = field(in, "Failed loading library name");
+    byte[] engine = field(in, "Failed loading engine name");
+    long hasDescription;
+    try {
+      hasDescription = in.readPlainLength();
+    } catch (IOException e) {
+      throw new RdbFormatException("Failed loading library description indicator", in.offset());
+    }
+    if (hasDescription != 0) {
+      field(in, "Failed loading library description");
+    }
+    byte[] blob = field(in, "Failed loading library blob");
+    byte[] header = ("#!" + new String(engine, java.nio.charset.StandardCharsets.ISO_8859_1) + " name="
+        + new String(name, java.nio.charset.StandardCharsets.ISO_8859_1) + "\n")
+        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] code = new byte[header.length + blob.length];
+    System.arraycopy(header, 0, code, 0, header.length);
+    System.arraycopy(blob, 0, code, header.length, blob.length);
+    return code;
+  }
+
+  private static byte[] field(RdbInput in, String error) throws RdbFormatException {
+    try {
+      return in.readString();
+    } catch (IOException e) {
+      throw new RdbFormatException(error, in.offset());
+    }
   }
 }

@@ -274,6 +274,41 @@ class FunctionCommandsTest {
     assertEquals(2, h.functions.libraryCount());
   }
 
+  @Test
+  void preReleasePayloadsAreTranslatedAsRedis() {
+    byte[] blob = "redis.register_function('pg', function() return 1 end)".getBytes();
+    byte[] record = concat(new byte[] {(byte) 246}, string("pg".getBytes()), string("LUA".getBytes()),
+        new byte[] {1}, string("desc".getBytes()), string(blob));
+    assertEquals("OK", restore(withFooter(record)));
+    assertEquals("#!LUA name=pg\nredis.register_function('pg', function() return 1 end)",
+        new String(h.functions.libraries().get(0).code()));
+    assertEquals("(error) ERR Failed loading library name", restore(withFooter(new byte[] {(byte) 246})));
+    assertEquals("(error) ERR Failed loading engine name",
+        restore(withFooter(concat(new byte[] {(byte) 246}, string("pg".getBytes())))));
+  }
+
+  private static byte[] string(byte[] bytes) {
+    return concat(new byte[] {(byte) bytes.length}, bytes); // short strings: 6-bit length
+  }
+
+  private static byte[] withFooter(byte[] body) {
+    byte[] withVersion = concat(body, new byte[] {10, 0});
+    long crc = io.redgrid.rdb.Crc64.update(0, withVersion, 0, withVersion.length);
+    byte[] footer = new byte[8];
+    for (int i = 0; i < 8; i++) {
+      footer[i] = (byte) (crc >>> (8 * i));
+    }
+    return concat(withVersion, footer);
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      out.writeBytes(part);
+    }
+    return out.toByteArray();
+  }
+
   private String restore(byte[] payload, String... policy) {
     byte[][] argv = new byte[3 + policy.length][];
     argv[0] = "FUNCTION".getBytes();
