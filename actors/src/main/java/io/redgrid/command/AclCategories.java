@@ -29,9 +29,10 @@ final class AclCategories {
   /** {@code runnable} is false for pure containers (CLIENT, CONFIG), which only get {@code @slow}. */
   static List<String> of(Set<Flag> flags, String group, boolean runnable, Collection<String> declared) {
     List<String> names = new ArrayList<>(declared);
-    // Scripts' read-only forms (EVAL_RO) are @scripting only in Redis, not @read.
+    // Scripts' read-only forms (EVAL_RO, FCALL_RO) are @scripting only in Redis, not @read;
+    // FUNCTION LOAD / DELETE / FLUSH / RESTORE are @write.
     boolean scripting = "scripting".equals(group);
-    if (flags.contains(Flag.WRITE) && !scripting) {
+    if (flags.contains(Flag.WRITE)) {
       names.add("write");
     }
     if (flags.contains(Flag.READONLY) && !scripting) {

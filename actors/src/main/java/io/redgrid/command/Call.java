@@ -42,6 +42,7 @@ public final class Call {
   private final KeyspaceEvents events;
   private final Tracking tracking;
   private final long client;
+  private final io.redgrid.scripting.functions.FunctionRegistry functions;
   /** CLIENT NO-TOUCH: reads leave LRU/LFU data alone, except TOUCH's (Redis 7.2). */
   private final boolean noTouch;
   /** Inside EXEC: blocking commands take their non-blocking form (Redis' CLIENT_DENY_BLOCKING). */
@@ -76,6 +77,7 @@ public final class Call {
     this.noTouch = context.noTouch && !"touch".equals(spec.fullName());
     this.writes = spec.has(Flag.WRITE);
     this.denyBlocking = context.denyBlocking;
+    this.functions = context.functions;
     this.inScript = context.inScript;
   }
 
@@ -97,6 +99,14 @@ public final class Call {
     Tracking tracking;
     boolean noTouch;
     boolean denyBlocking;
+    io.redgrid.scripting.functions.FunctionRegistry functions;
+
+    /** The node's function libraries (FUNCTION, FCALL), live and while replaying. */
+    public Context functions(io.redgrid.scripting.functions.FunctionRegistry functions) {
+      this.functions = functions;
+      return this;
+    }
+
     boolean inScript;
 
     /**
@@ -323,6 +333,11 @@ public final class Call {
 
   public ServerStats stats() {
     return stats;
+  }
+
+  /** The node's function libraries; null where there are none (a context that did not set them). */
+  public io.redgrid.scripting.functions.FunctionRegistry functions() {
+    return functions;
   }
 
   /** The client running this call (0 for the server itself: replay, expiry). */
@@ -562,6 +577,14 @@ public final class Call {
   public void propagateIn(int index, byte[] key, byte[]... command) {
     effects.add(shards.keyspaceFor(key).shardId(), index, command);
     signal(index, command);
+  }
+
+  /**
+   * Records an effect of a keyless command that runs on shard 0 (FUNCTION LOAD ...): on the first
+   * held shard, which is shard 0 wherever such a command is routed.
+   */
+  public void propagateKeyless(byte[]... command) {
+    effects.add(shards.all().get(0).shardId(), db, command);
   }
 
   /** Records an effect on every held shard (FLUSHALL, SWAPDB ...). */

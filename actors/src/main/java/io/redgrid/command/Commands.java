@@ -36,6 +36,7 @@ public final class Commands {
     table.register(new io.redgrid.command.family.StatsCommands(table));
     table.register(new io.redgrid.command.family.MemoryCommands());
     table.register(new io.redgrid.command.family.TransactionCommands());
+    table.register(new io.redgrid.command.family.FunctionCommands());
     table.register(new io.redgrid.scripting.ScriptCommands());
     return table;
   }

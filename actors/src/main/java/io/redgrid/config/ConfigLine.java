@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Splits a config line into words like Redis' sdssplitargs: quotes and escapes. */
-final class ConfigLine {
+public final class ConfigLine {
   private ConfigLine() {}
 
   /** The words of the line, or null when quotes are unbalanced. */
-  static List<String> split(String line) {
+  public static List<String> split(String line) {
     List<String> words = new ArrayList<>();
     int i = 0;
     int n = line.length();

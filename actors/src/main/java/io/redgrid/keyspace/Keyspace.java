@@ -9,6 +9,8 @@ package io.redgrid.keyspace;
 public final class Keyspace {
   private final int shardId;
   private Database[] databases;
+  /** Function library codes this keyspace carries in its RDB form (shard 0's snapshots, dump files). */
+  private java.util.List<byte[]> functionLibraries = java.util.List.of();
 
   public Keyspace(int shardId, int databaseCount) {
     this.shardId = shardId;
@@ -22,6 +24,7 @@ public final class Keyspace {
   public Keyspace withShardId(int id) {
     Keyspace relabelled = new Keyspace(id, 0);
     relabelled.databases = databases;
+    relabelled.functionLibraries = functionLibraries;
     return relabelled;
   }
 
@@ -52,6 +55,15 @@ public final class Keyspace {
       total += db.usedMemory();
     }
     return total;
+  }
+
+  /** Library codes read from or to be written to an RDB file (opcode 245); empty by default. */
+  public java.util.List<byte[]> functionLibraries() {
+    return functionLibraries;
+  }
+
+  public void functionLibraries(java.util.List<byte[]> codes) {
+    this.functionLibraries = java.util.List.copyOf(codes);
   }
 
   public void swap(int first, int second) {

@@ -65,4 +65,91 @@ public final class DumpPayload {
       throw new RdbFormatException(e.getMessage(), in.offset());
     }
   }
+
+  /**
+   * FUNCTION DUMP: each library's code after the FUNCTION2 opcode (245), then the RDB version
+   * and CRC64 footer, as Redis' functionDumpCommand.
+   */
+  public static byte[] dumpFunctions(java.util.List<byte[]> libraryCodes, RdbOptions options) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    RdbOutput out = new RdbOutput(bytes, options.compression());
+    try {
+      for (byte[] code : libraryCodes) {
+        out.writeByte(Rdb.OPCODE_FUNCTION2);
+        out.writeString(code);
+      }
+      out.writeLittleEndian(Rdb.VERSION, 2);
+      out.writeLittleEndian(out.crc(), 8);
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * The library codes of a FUNCTION DUMP payload whose footer was verified; RdbFormatException
+   * carries Redis' FUNCTION RESTORE error text ("given type is not a function" ...).
+   */
+  public static java.util.List<byte[]> restoreFunctions(byte[] payload) throws RdbFormatException {
+    int end = payload.length - 10;
+    RdbInput in = new RdbInput(new ByteArrayInputStream(payload, 0, end));
+    java.util.List<byte[]> codes = new java.util.ArrayList<>();
+    while (in.offset() < end) {
+      int type;
+      try {
+        type = in.readByte();
+      } catch (IOException e) {
+        throw new RdbFormatException("can not read data type", in.offset());
+      }
+      if (type == Rdb.OPCODE_FUNCTION_PRE_GA) {
+        codes.add(preGaFunction(in));
+        continue;
+      }
+      if (type != Rdb.OPCODE_FUNCTION2) {
+        throw new RdbFormatException("given type is not a function", in.offset());
+      }
+      try {
+        codes.add(in.readString());
+      } catch (IOException e) {
+        throw new RdbFormatException("Failed loading library payload", in.offset());
+      }
+    }
+    return codes;
+  }
+
+  /**
+   * A library in the format of Redis 7.0's release candidates (opcode 246: name, engine,
+   * optional description, code without header), translated as 7.0 does to
+   * {@code #!<engine> name=<name>} + newline + code; the description is dropped.
+   */
+  static byte[] preGaFunction(RdbInput in) throws RdbFormatException {
+    byte[] name = field(in, "Failed loading library name");
+    byte[] engine = field(in, "Failed loading engine name");
+    long hasDescription;
+    try {
+      hasDescription = in.readPlainLength();
+    } catch (IOException e) {
+      throw new RdbFormatException("Failed loading library description indicator", in.offset());
+    }
+    if (hasDescription != 0) {
+      field(in, "Failed loading library description");
+    }
+    byte[] blob = field(in, "Failed loading library blob");
+    byte[] header = ("#!" + new String(engine, java.nio.charset.StandardCharsets.ISO_8859_1) + " name="
+        + new String(name, java.nio.charset.StandardCharsets.ISO_8859_1) + "\n")
+        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] code = new byte[header.length + blob.length];
+    System.arraycopy(header, 0, code, 0, header.length);
+    System.arraycopy(blob, 0, code, header.length, blob.length);
+    return code;
+  }
+
+  private static byte[] field(RdbInput in, String error) throws RdbFormatException {
+    try {
+      return in.readString();
+    } catch (IOException e) {
+      throw new RdbFormatException(error, in.offset());
+    }
+  }
 }

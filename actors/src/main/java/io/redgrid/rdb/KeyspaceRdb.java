@@ -29,6 +29,12 @@ public final class KeyspaceRdb {
       Map<String, String> extraAux) throws IOException {
     RdbWriter writer = new RdbWriter(out, options);
     writer.header(ctimeSeconds, extraAux);
+    // As rdbSaveRio: function libraries after the aux fields, before the databases.
+    for (Keyspace shard : shards) {
+      for (byte[] code : shard.functionLibraries()) {
+        writer.function(code);
+      }
+    }
     int databases = shards.isEmpty() ? 0 : shards.get(0).databaseCount();
     try {
       for (int db = 0; db < databases; db++) {
@@ -69,17 +75,24 @@ public final class KeyspaceRdb {
 
   /**
    * Loads an RDB whose keys belong to several shards: {@code shardOf} gives each key's keyspace
-   * (a Redis dump.rdb split by slot at import).
+   * (a Redis dump.rdb split by slot at import). Function libraries go to the keyspace of the
+   * empty key, slot 0's: shard 0, which persists the node's libraries.
    */
   public static Map<String, String> load(InputStream in, java.util.function.Function<byte[], Keyspace> shardOf,
       long now) throws IOException {
     Map<String, String> aux = new LinkedHashMap<>();
+    java.util.List<byte[]> functions = new java.util.ArrayList<>();
     try {
       RdbReader reader = new RdbReader(in);
       reader.read(new RdbVisitor() {
         @Override
         public void aux(String key, String value) {
           aux.put(key, value);
+        }
+
+        @Override
+        public void function(byte[] code) {
+          functions.add(code);
         }
 
         @Override
@@ -101,6 +114,9 @@ public final class KeyspaceRdb {
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
+    if (!functions.isEmpty()) {
+      shardOf.apply(new byte[0]).functionLibraries(functions);
+    }
     return aux;
   }
 
@@ -111,6 +127,7 @@ public final class KeyspaceRdb {
    */
   public static Keyspace copy(Keyspace keyspace) {
     Keyspace copy = new Keyspace(keyspace.shardId(), keyspace.databaseCount());
+    copy.functionLibraries(keyspace.functionLibraries());
     for (int db = 0; db < keyspace.databaseCount(); db++) {
       Database target = copy.database(db);
       keyspace.database(db).forEach(entry -> {

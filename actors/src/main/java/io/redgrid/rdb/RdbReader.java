@@ -67,8 +67,11 @@ public final class RdbReader {
         }
         case Rdb.OPCODE_MODULE_AUX -> throw in.error(
             "RDB module auxiliary data (opcode 247) is not supported by RedGrid");
-        case Rdb.OPCODE_FUNCTION_PRE_GA -> throw in.error(
-            "Pre-release function format not supported (opcode 246)");
+        case Rdb.OPCODE_FUNCTION_PRE_GA -> {
+          // Redis 7.0 release candidates' format, translated as 7.0's rdbFunctionLoad does
+          visitor.function(DumpPayload.preGaFunction(in));
+          continue;
+        }
         case Rdb.OPCODE_FUNCTION2 -> {
           visitor.function(in.readString());
           continue;

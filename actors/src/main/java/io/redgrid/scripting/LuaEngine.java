@@ -398,6 +398,14 @@ public final class LuaEngine implements AutoCloseable {
     return lua;
   }
 
+  /**
+   * Pushes the globals table scripts see (a plain table the sandbox's proxy reads): FUNCTION's
+   * loader builds the environment of library code on it.
+   */
+  public void pushGlobals() {
+    lua.refGet(visibleRef);
+  }
+
   @Override
   public void close() {
     lua.close();

@@ -39,7 +39,10 @@ public final class ScriptRunner implements AutoCloseable {
   public static final String NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
   public static final String BUSY =
       "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
-  static final String NOTBUSY = "NOTBUSY No scripts in execution right now.";
+  /** BUSY while a function runs (Redis' slowscripterr); {@link #BUSY} is EVAL's. */
+  public static final String BUSY_FUNCTION =
+      "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+  public static final String NOTBUSY = "NOTBUSY No scripts in execution right now.";
   static final String UNKILLABLE = "UNKILLABLE Sorry the script already executed write commands "
       + "against the dataset. You can either wait the script termination or kill the server in a "
       + "hard way using the SHUTDOWN NOSAVE command.";
@@ -149,9 +152,18 @@ public final class ScriptRunner implements AutoCloseable {
 
     /** Runs on the script thread with the engine, the command's KEYS and ARGV and its host. */
     Reply invoke(LuaEngine engine, List<byte[]> keys, List<byte[]> args, LuaEngine.Host host);
+
+    /** A function (FCALL) rather than an EVAL script: BUSY and KILL texts, FUNCTION STATS. */
+    default boolean function() {
+      return false;
+    }
   }
 
-  /** Finds the target of a script command other than EVAL/EVALSHA (FCALL): throws CommandError. */
+  /**
+   * Finds the target of a script command other than EVAL/EVALSHA (FCALL): throws CommandError.
+   * It runs before the runner's numkeys checks (FCALL looks its function up first), so it checks
+   * numkeys itself with its command's texts.
+   */
   @FunctionalInterface
   public interface Resolver {
     Target resolve(Call call);
@@ -272,8 +284,32 @@ public final class ScriptRunner implements AutoCloseable {
   public CompletionStage<Reply> run(CommandSpec spec, byte[][] argv, Supplier<Call.Context> context,
       ShardSource shards) {
     // The client always gets a reply, even if something unexpected broke the run.
-    return submit(() -> runTopLevel(spec, argv, context, shards))
-        .exceptionally(failure -> Reply.error("ERR internal error: " + failure));
+    CompletableFuture<Reply> reply = spec.keys().hasKeys()
+        ? submit(() -> runTopLevel(spec, argv, context, shards))
+        : submit(() -> runKeyless(spec, argv, context, shards));
+    return reply.exceptionally(failure -> Reply.error("ERR internal error: " + failure));
+  }
+
+  /**
+   * A keyless command of the script thread (FUNCTION LOAD / DELETE / FLUSH / RESTORE): it runs
+   * here because it touches the functions' Lua state, holding shard 0, where keyless commands
+   * persist their effects.
+   */
+  private Reply runKeyless(CommandSpec spec, byte[][] argv, Supplier<Call.Context> contexts,
+      ShardSource source) {
+    Held held = source.acquire(new int[] {0});
+    Call call = table.prepare(spec, argv, contexts.get().shards(held).effects(held.effects()));
+    Reply reply = table.run(call);
+    if (closed) {
+      try {
+        held.abandon();
+      } catch (RuntimeException ignored) {
+        // the node is stopping anyway
+      }
+      return null;
+    }
+    held.release();
+    return reply;
   }
 
   private Reply runTopLevel(CommandSpec spec, byte[][] argv, Supplier<Call.Context> contexts,
@@ -284,8 +320,13 @@ public final class ScriptRunner implements AutoCloseable {
     Target script;
     int numkeys;
     try {
-      numkeys = numkeys(probe);
-      script = scriptOf(probe);
+      if (resolvers.containsKey(spec.name())) {
+        script = scriptOf(probe);
+        numkeys = numkeys(probe);
+      } else {
+        numkeys = numkeys(probe);
+        script = scriptOf(probe);
+      }
     } catch (CommandError e) {
       Reply error = Reply.error(e.getMessage());
       probe.stats().commands.record(probe, error, System.nanoTime() - start);
@@ -366,8 +407,15 @@ public final class ScriptRunner implements AutoCloseable {
         throw e;
       }
     }
-    int numkeys = numkeys(call);
-    Target script = scriptOf(call);
+    Target script;
+    int numkeys;
+    if (resolvers.containsKey(call.spec().name())) {
+      script = scriptOf(call);
+      numkeys = numkeys(call);
+    } else {
+      numkeys = numkeys(call);
+      script = scriptOf(call);
+    }
     return runScript(call, script, numkeys);
   }
 
@@ -457,6 +505,7 @@ public final class ScriptRunner implements AutoCloseable {
       args.add(call.arg(i));
     }
     Run run = new Run(call, readOnly, flags, overMemory(call), script.name());
+    run.target = script;
     current = run;
     lastRun = run;
     try {
@@ -496,6 +545,8 @@ public final class ScriptRunner implements AutoCloseable {
     final ScriptFlags flags;
     final boolean oomAtStart;
     final String sha;
+    /** What runs (an EVAL script or a function). */
+    Target target;
     final long startedNanos = System.nanoTime();
     int db;
     volatile boolean wrote;
@@ -732,6 +783,31 @@ public final class ScriptRunner implements AutoCloseable {
 
   // ---- BUSY, SCRIPT KILL, SHUTDOWN -----------------------------------------------------------
 
+  /** The BUSY error for the run in progress: FUNCTION KILL's text while a function runs. */
+  public String busyError() {
+    Run run = current;
+    return run != null && run.target.function() ? BUSY_FUNCTION : BUSY;
+  }
+
+  /** The function running now, for FUNCTION STATS: name, command, milliseconds so far. */
+  public record RunningFunction(String name, byte[][] command, long durationMillis) {}
+
+  /** The running function, or null (none, or an EVAL script: see {@link #evalRunning}). */
+  public RunningFunction runningFunction() {
+    Run run = current;
+    if (run == null || !run.target.function()) {
+      return null;
+    }
+    return new RunningFunction(run.target.name(), run.call.argv(),
+        (System.nanoTime() - run.startedNanos) / 1_000_000);
+  }
+
+  /** Whether an EVAL script (not a function) runs now (FUNCTION STATS answers BUSY then). */
+  public boolean evalRunning() {
+    Run run = current;
+    return run != null && !run.target.function();
+  }
+
   /** Whether a script has run longer than busy-reply-threshold: other clients get -BUSY. */
   public boolean busy() {
     Run run = current;
@@ -749,6 +825,14 @@ public final class ScriptRunner implements AutoCloseable {
 
   /** SCRIPT KILL: null when the script will stop, else the error to reply. */
   String kill() {
+    return kill(false);
+  }
+
+  /**
+   * SCRIPT KILL ({@code function} false) or FUNCTION KILL: null when the run will stop, else the
+   * error to reply; each refuses the other's kind with the BUSY text naming the right command.
+   */
+  public String kill(boolean function) {
     Run run = current;
     if (run == null || !busy()) {
       // As Redis, which only reads SCRIPT KILL once a script is past busy-reply-threshold.
@@ -756,6 +840,9 @@ public final class ScriptRunner implements AutoCloseable {
     }
     if (run.wrote) {
       return UNKILLABLE;
+    }
+    if (function != run.target.function()) {
+      return function ? BUSY : BUSY_FUNCTION;
     }
     run.killRequested = true;
     return null;

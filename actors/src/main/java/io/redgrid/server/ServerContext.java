@@ -81,6 +81,11 @@ public interface ServerContext {
     return null;
   }
 
+  /** The node's Redis Functions libraries (FUNCTION, FCALL). */
+  default io.redgrid.scripting.functions.FunctionRegistry functions() {
+    return null;
+  }
+
   /** The node's script thread and Lua VM (EVAL, SCRIPT, FUNCTION); null where scripts cannot run. */
   default io.redgrid.scripting.ScriptRunner scripts() {
     return null;

@@ -99,8 +99,15 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
         Entity.of(ENTITY_TYPE_KEY, entity -> create(Integer.parseInt(entity.getEntityId()), runtime)));
   }
 
+  /**
+   * Recovery starts from nothing: shard 0 also empties the node's function libraries, which its
+   * snapshot and events then rebuild (a restarted shard 0 must not find them loaded twice).
+   */
   @Override
   public Keyspace emptyState() {
+    if (shardId == 0) {
+      runtime.functions().flush();
+    }
     return new Keyspace(shardId, runtime.databases());
   }
 
@@ -162,6 +169,9 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
       @Override
       public Keyspace fromJournal(Object from) {
         Keyspace loaded = (Keyspace) from;
+        if (shardId == 0) {
+          runtime.functions().replaceAll(loaded.functionLibraries());
+        }
         return loaded.shardId() == shardId ? loaded : loaded.withShardId(shardId);
       }
     };
@@ -192,6 +202,7 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
           .db(event.db())
           .shards(ShardAccess.of(keyspace))
           .clock(runtime.clock())
+          .functions(runtime.functions())
           .replaying(true);
       Reply reply = runtime.table().execute(event.command(), replay);
       if (reply instanceof Reply.Error error) {
@@ -237,6 +248,7 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
         .blocked(runtime.blocked())
         .events(runtime.events())
         .tracking(runtime.tracking())
+        .functions(runtime.functions())
         .effects((shard, db, argv) -> events.add(new ShardEvent(db, argv)));
     for (int r = 0; r < replies.length; r++) {
       ShardMessage.Request[] requests = runs.get(r).requests();
@@ -297,8 +309,12 @@ public final class KeyspaceShard extends EventSourcedBehavior<ShardMessage, Shar
       return Effect().stash();
     }
     try {
-      capture.captured().complete(new ShardMessage.Captured(
-          shardId, KeyspaceRdb.copy(keyspace), lastSequenceNumber(context)));
+      Keyspace copy = KeyspaceRdb.copy(keyspace);
+      if (shardId == 0) {
+        // Library changes hold shard 0 (see FunctionCommands): the registry matches this sequence number.
+        copy.functionLibraries(runtime.functions().codes());
+      }
+      capture.captured().complete(new ShardMessage.Captured(shardId, copy, lastSequenceNumber(context)));
     } catch (RuntimeException e) {
       capture.captured().completeExceptionally(e);
     }

@@ -13,6 +13,7 @@ import java.util.function.IntSupplier;
  * {@code events} publishes keyspace notifications (also from active expiry).
  * {@code hz} is read at every expiry tick so that CONFIG SET hz takes effect at once.
  * {@code inbox} queues clients' batches between rounds (null where batches arrive as messages).
+ * {@code functions} are the node's function libraries, persisted by shard 0.
  */
 public record ShardRuntime(
     CommandTable table,
@@ -25,7 +26,15 @@ public record ShardRuntime(
     BlockedClients blocked,
     KeyspaceEvents events,
     io.redgrid.tracking.Tracking tracking,
-    ShardInbox inbox) {
+    ShardInbox inbox,
+    io.redgrid.scripting.functions.FunctionRegistry functions) {
+
+  public ShardRuntime(CommandTable table, ShardMap shardMap, int databases, Clock clock,
+      ServerStats stats, ShardDirectory directory, IntSupplier hz, BlockedClients blocked,
+      KeyspaceEvents events, io.redgrid.tracking.Tracking tracking, ShardInbox inbox) {
+    this(table, shardMap, databases, clock, stats, directory, hz, blocked, events, tracking, inbox,
+        new io.redgrid.scripting.functions.FunctionRegistry());
+  }
 
   public ShardRuntime(CommandTable table, ShardMap shardMap, int databases, Clock clock,
       ServerStats stats, ShardDirectory directory, IntSupplier hz, BlockedClients blocked,

@@ -101,7 +101,16 @@ public final class CommandHarness {
   public final io.redgrid.tracking.Tracking tracking = new io.redgrid.tracking.Tracking(
       id -> clients.stream().filter(c -> c.id() == id).findFirst().orElse(null));
 
+  /** The node's function libraries (FUNCTION, FCALL). */
+  public final io.redgrid.scripting.functions.FunctionRegistry functions =
+      new io.redgrid.scripting.functions.FunctionRegistry();
+
   public final ServerContext server = new ServerContext() {
+    @Override
+    public io.redgrid.scripting.functions.FunctionRegistry functions() {
+      return functions;
+    }
+
     @Override
     public io.redgrid.tracking.Tracking tracking() {
       return tracking;
@@ -159,6 +168,7 @@ public final class CommandHarness {
   public synchronized io.redgrid.scripting.ScriptRunner scripts() {
     if (scripts == null) {
       scripts = new io.redgrid.scripting.ScriptRunner(table, config);
+      io.redgrid.scripting.functions.FunctionCalls.register(scripts);
     }
     return scripts;
   }
@@ -236,6 +246,7 @@ public final class CommandHarness {
         .server(server)
         .events(keyspaceEvents)
         .tracking(tracking)
+        .functions(functions)
         .client(session.id(), false)
         .effects((shard, db, command) -> effects[shard].add(new ShardEvent(db, command)));
   }
@@ -348,6 +359,7 @@ public final class CommandHarness {
             .db(event.db())
             .shards(ShardAccess.of(copy.keyspaces[shard]))
             .clock(copy.clock)
+            .functions(copy.functions)
             .replaying(true);
         Reply reply = table.execute(event.command(), context);
         if (reply instanceof Reply.Error error) {

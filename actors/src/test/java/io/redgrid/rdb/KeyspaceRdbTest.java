@@ -252,8 +252,10 @@ class KeyspaceRdbTest {
         readError(RdbBytes.file(10).op(7).str("m").finish(true)).getMessage());
     assertTrue(readError(RdbBytes.file(10).op(247).finish(true)).getMessage()
         .startsWith("RDB module auxiliary data (opcode 247) is not supported"));
+    // Redis 7.0 release candidates' function records (opcode 246) are read, as 7.0 does; a
+    // broken one names the field
     assertTrue(readError(RdbBytes.file(10).op(246).finish(true)).getMessage()
-        .startsWith("Pre-release function format not supported"));
+        .startsWith("Failed loading library"));
     assertTrue(readError(RdbBytes.file(10).op(8).str("k").finish(true)).getMessage()
         .startsWith("Unknown RDB encoding type 8"));
   }

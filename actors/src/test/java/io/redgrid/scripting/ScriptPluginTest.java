@@ -33,7 +33,7 @@ class ScriptPluginTest {
 
   private static CommandTable tableWithFcall() {
     CommandTable table = Commands.standardTable();
-    table.register(() -> List.of(command("fcall").arity(atLeast(3)).keys(KeySpec.keynum(2, null))
+    table.register(() -> List.of(command("xcall").arity(atLeast(3)).keys(KeySpec.keynum(2, null))
         .onScriptThread().group("scripting").runs(call -> call.server().scripts().evalHere(call))));
     return table;
   }
@@ -59,7 +59,7 @@ class ScriptPluginTest {
       engine.call(library, List.of(), List.of(), (argv, protocol) -> Reply.NULL, "library");
       return null;
     }).join();
-    runner.register("fcall", call -> {
+    runner.register("xcall", call -> {
       String name = new String(call.arg(1), StandardCharsets.UTF_8);
       Integer ref = functions.get(name);
       if (ref == null) {
@@ -82,10 +82,10 @@ class ScriptPluginTest {
         }
       };
     });
-    assertEquals("(integer) 5", redis.cli("fcall", "incr_by", "1", "n", "5"));
-    assertEquals("(integer) 7", redis.cli("fcall", "incr_by", "1", "n", "2"));
-    assertEquals("(error) ERR Function not found", redis.cli("fcall", "nosuch", "0"));
-    String error = redis.cli("fcall", "incr_by", "1", "n", "x");
+    assertEquals("(integer) 5", redis.cli("xcall", "incr_by", "1", "n", "5"));
+    assertEquals("(integer) 7", redis.cli("xcall", "incr_by", "1", "n", "2"));
+    assertEquals("(error) ERR Function not found", redis.cli("xcall", "nosuch", "0"));
+    String error = redis.cli("xcall", "incr_by", "1", "n", "x");
     assertTrue(error.startsWith("(error) ERR value is not an integer or out of range script: incr_by, on @user_function:1."),
         error);
   }

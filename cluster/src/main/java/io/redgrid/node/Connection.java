@@ -236,7 +236,7 @@ final class Connection {
       }
       if (!spec.has(Flag.ALLOW_BUSY) && node.scripts().busy()) {
         // Redis answers every other command while a script runs past busy-reply-threshold.
-        reply(rejected(argv, io.redgrid.scripting.ScriptRunner.BUSY));
+        reply(rejected(argv, node.scripts().busyError()));
         continue;
       }
       io.redgrid.transaction.Transaction transaction = session.transaction();
@@ -295,7 +295,8 @@ final class Connection {
         }
         case SCRIPT -> {
           io.redgrid.server.Monitors monitors = node.monitors();
-          if (monitors.active()) {
+          if (monitors.active() && spec.has(Flag.SKIP_MONITOR)) {
+            // EVAL and FCALL show although skip_monitor; FUNCTION LOAD was fed like any command
             java.time.Instant now = java.time.Instant.now();
             monitors.feedScript(session, session.db(), spec, argv, now.getEpochSecond() * 1_000_000L + now.getNano() / 1000);
           }
@@ -427,6 +428,7 @@ final class Connection {
         .blocked(node.blocked())
         .events(node.keyspaceEvents())
         .tracking(node.tracking())
+        .functions(node.functions())
         .client(session.id(), false)
         .noTouch(session.noTouch());
   }

@@ -128,8 +128,9 @@ public final class Node implements AutoCloseable {
         }
       });
       ShardInbox inbox = new ShardInbox(shardMap.shardCount());
+      io.redgrid.scripting.functions.FunctionRegistry functions = new io.redgrid.scripting.functions.FunctionRegistry();
       ShardRuntime runtime = new ShardRuntime(table, shardMap, config.databases(), clock, stats,
-          directory, config::hz, blocked, keyspaceEvents, tracking, inbox);
+          directory, config::hz, blocked, keyspaceEvents, tracking, inbox, functions);
       ClusterSharding sharding = ClusterSharding.get(system);
       KeyspaceShard.init(sharding, runtime);
       ShardRouter router = (shard, message) -> {
@@ -149,6 +150,7 @@ public final class Node implements AutoCloseable {
       context.keyspaceEvents(keyspaceEvents);
       context.tracking(tracking);
       context.inbox(inbox);
+      context.functions(functions);
       stats.commands.clientLookup(context::client);
 
       PubSubBridge.start(system, context.pubsub(), cluster.selfMember().uniqueAddress().toString(),

@@ -43,6 +43,18 @@ final class NodeContext implements ServerContext {
   private volatile io.redgrid.server.PersistenceControl persistence;
   private volatile io.redgrid.shard.ShardInbox inbox;
   private volatile java.util.function.BooleanSupplier loading = () -> false;
+  private volatile io.redgrid.scripting.functions.FunctionRegistry functions =
+      new io.redgrid.scripting.functions.FunctionRegistry();
+
+  @Override
+  public io.redgrid.scripting.functions.FunctionRegistry functions() {
+    return functions;
+  }
+
+  /** The registry the shards persist (shard 0) and replay into. */
+  void functions(io.redgrid.scripting.functions.FunctionRegistry functions) {
+    this.functions = functions;
+  }
 
   NodeContext(ServerConfig config, CommandTable table, ShardMap shardMap, ShardRouter router,
       Coordinator coordinator, Executor executor, Clock clock, ServerStats stats,
@@ -60,6 +72,7 @@ final class NodeContext implements ServerContext {
     this.acl = newAcl(config, table);
     this.scripts = new io.redgrid.scripting.ScriptRunner(table, config);
     scripts.shardMap(shardMap);
+    io.redgrid.scripting.functions.FunctionCalls.register(scripts);
     this.scriptShards = io.redgrid.scripting.ScriptRunner.coordinated(coordinator);
     readOutputLimits();
     config.onChange(changes -> {

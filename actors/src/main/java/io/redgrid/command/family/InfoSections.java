@@ -174,19 +174,22 @@ final class InfoSections {
     io.redgrid.scripting.ScriptRunner scripts = server.scripts();
     long lua = scripts == null ? 0 : scripts.luaMemory();
     long cached = scripts == null ? 0 : scripts.scriptsMemory();
+    io.redgrid.scripting.functions.FunctionRegistry functions = server.functions();
+    long functionsVm = functions == null ? 0 : functions.luaMemory();
+    long functionsOverhead = functions == null ? 0 : functions.overheadMemory();
     field(out, "used_memory_lua", lua);
     field(out, "used_memory_vm_eval", lua);
     field(out, "used_memory_lua_human", bytesToHuman(lua));
     field(out, "used_memory_scripts_eval", cached);
     field(out, "number_of_cached_scripts", scripts == null ? 0 : scripts.cachedScripts());
-    field(out, "number_of_functions", 0);
-    field(out, "number_of_libraries", 0);
-    field(out, "used_memory_vm_functions", 0);
-    field(out, "used_memory_vm_total", lua);
-    field(out, "used_memory_vm_total_human", bytesToHuman(lua));
-    field(out, "used_memory_functions", 0);
-    field(out, "used_memory_scripts", cached);
-    field(out, "used_memory_scripts_human", bytesToHuman(cached));
+    field(out, "number_of_functions", functions == null ? 0 : functions.functionCount());
+    field(out, "number_of_libraries", functions == null ? 0 : functions.libraryCount());
+    field(out, "used_memory_vm_functions", functionsVm);
+    field(out, "used_memory_vm_total", lua + functionsVm);
+    field(out, "used_memory_vm_total_human", bytesToHuman(lua + functionsVm));
+    field(out, "used_memory_functions", functionsOverhead);
+    field(out, "used_memory_scripts", cached + functionsOverhead);
+    field(out, "used_memory_scripts_human", bytesToHuman(cached + functionsOverhead));
   }
 
   /** Process CPU time from the OS; the main-thread figures are the thread answering INFO. */
