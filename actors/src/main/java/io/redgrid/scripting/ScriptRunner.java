@@ -99,8 +99,8 @@ public final class ScriptRunner implements AutoCloseable {
           }
 
           @Override
-          public void release() {
-            holding.release().toCompletableFuture().join();
+          public CompletionStage<Void> release() {
+            return holding.release();
           }
 
           @Override
@@ -126,8 +126,11 @@ public final class ScriptRunner implements AutoCloseable {
   public interface Held extends ShardAccess {
     io.redgrid.command.Effects effects();
 
-    /** Persists the effects and frees the shards; blocks until done. */
-    void release();
+    /**
+     * Persists the effects and frees the shards; completes once persisted. The script thread does
+     * not wait: a later run's lock requests queue behind this release at each shard.
+     */
+    CompletionStage<Void> release();
 
     /** Frees the shards persisting nothing (a script stopped by shutdown). */
     default void abandon() {}
@@ -284,10 +287,11 @@ public final class ScriptRunner implements AutoCloseable {
   public CompletionStage<Reply> run(CommandSpec spec, byte[][] argv, Supplier<Call.Context> context,
       ShardSource shards) {
     // The client always gets a reply, even if something unexpected broke the run.
-    CompletableFuture<Reply> reply = spec.keys().hasKeys()
+    CompletableFuture<CompletionStage<Reply>> run = spec.keys().hasKeys()
         ? submit(() -> runTopLevel(spec, argv, context, shards))
         : submit(() -> runKeyless(spec, argv, context, shards));
-    return reply.exceptionally(failure -> Reply.error("ERR internal error: " + failure));
+    return run.thenCompose(reply -> reply)
+        .exceptionally(failure -> Reply.error("ERR internal error: " + failure));
   }
 
   /**
@@ -295,7 +299,7 @@ public final class ScriptRunner implements AutoCloseable {
    * here because it touches the functions' Lua state, holding shard 0, where keyless commands
    * persist their effects.
    */
-  private Reply runKeyless(CommandSpec spec, byte[][] argv, Supplier<Call.Context> contexts,
+  private CompletionStage<Reply> runKeyless(CommandSpec spec, byte[][] argv, Supplier<Call.Context> contexts,
       ShardSource source) {
     Held held = source.acquire(new int[] {0});
     Call call = table.prepare(spec, argv, contexts.get().shards(held).effects(held.effects()));
@@ -306,13 +310,12 @@ public final class ScriptRunner implements AutoCloseable {
       } catch (RuntimeException ignored) {
         // the node is stopping anyway
       }
-      return null;
+      return CompletableFuture.completedFuture(null);
     }
-    held.release();
-    return reply;
+    return held.release().thenApply(ignored -> reply);
   }
 
-  private Reply runTopLevel(CommandSpec spec, byte[][] argv, Supplier<Call.Context> contexts,
+  private CompletionStage<Reply> runTopLevel(CommandSpec spec, byte[][] argv, Supplier<Call.Context> contexts,
       ShardSource source) {
     long start = System.nanoTime();
     Call.Context first = contexts.get();
@@ -330,7 +333,7 @@ public final class ScriptRunner implements AutoCloseable {
     } catch (CommandError e) {
       Reply error = Reply.error(e.getMessage());
       probe.stats().commands.record(probe, error, System.nanoTime() - start);
-      return error;
+      return CompletableFuture.completedFuture(error);
     }
     boolean all = numkeys == 0 || undeclared.contains(script.name());
     while (true) {
@@ -356,9 +359,8 @@ public final class ScriptRunner implements AutoCloseable {
         } catch (RuntimeException ignored) {
           // the node is stopping anyway
         }
-        return null;
+        return CompletableFuture.completedFuture(null);
       }
-      held.release();
       boolean counted = lastRunCounted(reply);
       call.stats().commands.record(call, reply, System.nanoTime() - start, !counted);
       if (counted) {
@@ -369,10 +371,13 @@ public final class ScriptRunner implements AutoCloseable {
       if (call.tracking() != null) {
         call.tracking().flushBroadcast();
       }
-      if (call.server() != null && call.server().blocked() != null) {
-        call.server().blocked().serveReady(); // clients blocked on keys the script pushed to
-      }
-      return reply;
+      Reply result = reply;
+      return held.release().thenApply(ignored -> {
+        if (call.server() != null && call.server().blocked() != null) {
+          call.server().blocked().serveReady(); // clients blocked on keys the script pushed to
+        }
+        return result;
+      });
     }
   }
 

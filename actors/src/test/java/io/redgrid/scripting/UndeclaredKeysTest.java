@@ -80,8 +80,9 @@ class UndeclaredKeysTest {
         }
 
         @Override
-        public void release() {
+        public java.util.concurrent.CompletionStage<Void> release() {
           log.add("release");
+          return java.util.concurrent.CompletableFuture.completedFuture(null);
         }
       };
     }

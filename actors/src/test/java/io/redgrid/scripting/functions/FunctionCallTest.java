@@ -15,6 +15,10 @@ import org.junit.jupiter.api.Test;
 class FunctionCallTest {
   private final CommandHarness h = new CommandHarness();
 
+  FunctionCallTest() {
+    h.scripts(); // the script thread, which FCALL needs
+  }
+
   private static final String LIBRARY = "#!lua name=t\n"
       + "redis.register_function('keysargs', function(keys, args) return {#keys, #args, keys[1], args[1]} end)\n"
       + "redis.register_function('globals', function(keys, args) return {KEYS ~= nil, ARGV ~= nil} end)\n"
