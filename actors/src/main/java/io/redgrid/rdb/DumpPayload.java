@@ -13,10 +13,15 @@ public final class DumpPayload {
   private DumpPayload() {}
 
   public static byte[] dump(Object value, RdbOptions options) {
+    return withFooter(options, out -> out.writeTypedValue(value));
+  }
+
+  /** What {@code body} writes, then the RDB version and the CRC64 of it all (DUMP's footer). */
+  private static byte[] withFooter(RdbOptions options, io.redgrid.files.IoConsumer<RdbOutput> body) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     RdbOutput out = new RdbOutput(bytes, options.compression());
     try {
-      out.writeTypedValue(value);
+      body.accept(out);
       out.writeLittleEndian(Rdb.VERSION, 2);
       // Redis' DUMP always carries the checksum, whatever rdbchecksum says.
       out.writeLittleEndian(out.crc(), 8);
@@ -71,20 +76,12 @@ public final class DumpPayload {
    * and CRC64 footer, as Redis' functionDumpCommand.
    */
   public static byte[] dumpFunctions(java.util.List<byte[]> libraryCodes, RdbOptions options) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    RdbOutput out = new RdbOutput(bytes, options.compression());
-    try {
+    return withFooter(options, out -> {
       for (byte[] code : libraryCodes) {
         out.writeByte(Rdb.OPCODE_FUNCTION2);
         out.writeString(code);
       }
-      out.writeLittleEndian(Rdb.VERSION, 2);
-      out.writeLittleEndian(out.crc(), 8);
-      out.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+    });
   }
 
   /**
