@@ -210,6 +210,24 @@ public final class ScriptRunner implements AutoCloseable {
   private volatile Run current;
   private volatile boolean closed;
 
+  /** A script run, which may run under the shards the previous run still holds. */
+  private interface SharingTask extends Runnable {}
+
+  /** How many script runs may share one holding before it is released anyway. */
+  private static final int MAX_SHARED_RUNS = 64;
+
+  /**
+   * Shards kept from the last script run while more script runs are queued: a run whose shards
+   * are held (or lie above every held one) runs under them without a lock round trip of its own,
+   * one after another as Redis runs scripts. Their replies wait for the common release, which
+   * persists all their effects; any other task, or an empty queue, releases first. Only the
+   * script thread touches these.
+   */
+  private Held open;
+  private ShardSource openSource;
+  private int openRuns;
+  private final List<java.util.function.Consumer<Throwable>> afterRelease = new ArrayList<>();
+
   public ScriptRunner(CommandTable table, ServerConfig config) {
     this.table = table;
     this.config = config;
@@ -232,7 +250,13 @@ public final class ScriptRunner implements AutoCloseable {
         return;
       }
       try {
+        if (!(task instanceof SharingTask)) {
+          releaseOpen();
+        }
         task.run();
+        if (tasks.isEmpty() && !closed) {
+          releaseOpen();
+        }
       } catch (Throwable t) {
         // one task failing must not end the script thread
       }
@@ -250,14 +274,77 @@ public final class ScriptRunner implements AutoCloseable {
   /** Runs {@code work} on the script thread and completes with its result. */
   public <T> CompletableFuture<T> submit(Supplier<T> work) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    execute(() -> {
-      try {
-        result.complete(work.get());
-      } catch (Throwable t) {
-        result.completeExceptionally(t);
-      }
-    });
+    execute(() -> complete(result, work));
     return result;
+  }
+
+  /** As {@link #submit}, for a script run that may share the shards still held. */
+  private <T> CompletableFuture<T> submitSharing(Supplier<T> work) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    execute((SharingTask) () -> complete(result, work));
+    return result;
+  }
+
+  private static <T> void complete(CompletableFuture<T> result, Supplier<T> work) {
+    try {
+      result.complete(work.get());
+    } catch (Throwable t) {
+      result.completeExceptionally(t);
+    }
+  }
+
+  /** The shards for a script run: those still held when they cover it, else newly taken. */
+  private Held obtain(int[] wanted, ShardSource source) {
+    if (open != null && openSource == source && openRuns < MAX_SHARED_RUNS && covers(open, wanted)) {
+      openRuns++;
+      return open;
+    }
+    releaseOpen();
+    open = source.acquire(wanted);
+    openSource = source;
+    openRuns = 1;
+    return open;
+  }
+
+  /** Whether {@code held} has every wanted shard, taking those above its highest (deadlock-free). */
+  private static boolean covers(Held held, int[] wanted) {
+    for (int shard : wanted) {
+      if (!held.holds(shard) && !held.acquireAbove(shard)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Releases the shared shards; the runs under them reply once their effects are persisted. */
+  private void releaseOpen() {
+    if (open == null) {
+      return;
+    }
+    Held held = open;
+    List<java.util.function.Consumer<Throwable>> waiting = List.copyOf(afterRelease);
+    open = null;
+    openSource = null;
+    openRuns = 0;
+    afterRelease.clear();
+    held.release().whenComplete((ignored, failure) -> waiting.forEach(reply -> reply.accept(failure)));
+  }
+
+  /** SHUTDOWN NOSAVE: frees the shared shards persisting nothing; their runs get no reply. */
+  private void abandonOpen() {
+    if (open == null) {
+      return;
+    }
+    Held held = open;
+    open = null;
+    openSource = null;
+    openRuns = 0;
+    afterRelease.clear();
+    try {
+      held.abandon();
+    } catch (RuntimeException ignored) {
+      // the node is stopping anyway
+    }
   }
 
   /**
@@ -288,7 +375,7 @@ public final class ScriptRunner implements AutoCloseable {
       ShardSource shards) {
     // The client always gets a reply, even if something unexpected broke the run.
     CompletableFuture<CompletionStage<Reply>> run = spec.keys().hasKeys()
-        ? submit(() -> runTopLevel(spec, argv, context, shards))
+        ? submitSharing(() -> runTopLevel(spec, argv, context, shards))
         : submit(() -> runKeyless(spec, argv, context, shards));
     return run.thenCompose(reply -> reply)
         .exceptionally(failure -> Reply.error("ERR internal error: " + failure));
@@ -338,7 +425,7 @@ public final class ScriptRunner implements AutoCloseable {
     boolean all = numkeys == 0 || undeclared.contains(script.name());
     while (true) {
       int[] wanted = all ? allShards(source.shardCount()) : shardsOf(argv, numkeys, source);
-      Held held = source.acquire(wanted);
+      Held held = obtain(wanted, source);
       Call.Context context = contexts.get().shards(held).effects(held.effects());
       Call call = table.prepare(spec, argv, context);
       Reply reply;
@@ -346,7 +433,7 @@ public final class ScriptRunner implements AutoCloseable {
         call.performEvictions(); // as Redis' processCommand before EVAL (which is not denyoom)
         reply = runScript(call, script, numkeys);
       } catch (Restart restart) {
-        held.release();
+        releaseOpen(); // this run executed nothing; earlier runs sharing the shards reply
         all = true;
         continue;
       } catch (RuntimeException | StackOverflowError e) {
@@ -354,11 +441,7 @@ public final class ScriptRunner implements AutoCloseable {
       }
       if (closed) {
         // SHUTDOWN NOSAVE: nothing of this run is persisted; the shards are freed for shutdown.
-        try {
-          held.abandon();
-        } catch (RuntimeException ignored) {
-          // the node is stopping anyway
-        }
+        abandonOpen();
         return CompletableFuture.completedFuture(null);
       }
       boolean counted = lastRunCounted(reply);
@@ -372,12 +455,18 @@ public final class ScriptRunner implements AutoCloseable {
         call.tracking().flushBroadcast();
       }
       Reply result = reply;
-      return held.release().thenApply(ignored -> {
+      CompletableFuture<Reply> replied = new CompletableFuture<>();
+      afterRelease.add(failure -> {
+        if (failure != null) {
+          replied.completeExceptionally(failure);
+          return;
+        }
         if (call.server() != null && call.server().blocked() != null) {
           call.server().blocked().serveReady(); // clients blocked on keys the script pushed to
         }
-        return result;
+        replied.complete(result);
       });
+      return replied;
     }
   }
 

@@ -118,6 +118,36 @@ class UndeclaredKeysTest {
     return runner.run(redis.table.lookup("eval"), argv, redis::context, source).toCompletableFuture().join();
   }
 
+  /** Starts an EVAL without waiting for it. */
+  private java.util.concurrent.CompletableFuture<Reply> evalLater(String script, String key) {
+    byte[][] argv = {"eval".getBytes(StandardCharsets.UTF_8), script.getBytes(StandardCharsets.UTF_8),
+        "1".getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8)};
+    return runner.run(redis.table.lookup("eval"), argv, redis::context, source).toCompletableFuture();
+  }
+
+  @Test
+  void queuedRunsShareTheHeldShardsAndReplyAfterTheirCommonRelease() throws Exception {
+    java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+    runner.execute(() -> {
+      try {
+        busy.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    String set = "return redis.call('set', KEYS[1], 'v')";
+    List<java.util.concurrent.CompletableFuture<Reply>> replies = List.of(
+        evalLater(set, keyOnShard(0)), evalLater(set, keyOnShard(1)), evalLater(set, keyOnShard(0)),
+        evalLater(set, keyOnShard(0)));
+    busy.countDown();
+    for (java.util.concurrent.CompletableFuture<Reply> reply : replies) {
+      assertEquals(Reply.OK, reply.get(10, java.util.concurrent.TimeUnit.SECONDS));
+    }
+    // One lock round trip for all four: shard 1 lies above the held 0, the last two find 0 held.
+    assertEquals(List.of("acquire [0]", "effect 0 SET", "above 1", "effect 1 SET", "effect 0 SET",
+        "effect 0 SET", "release"), log);
+  }
+
   @Test
   void aKeyOfAHigherShardIsTakenOnTheWay() {
     String low = keyOnShard(0);
