@@ -83,6 +83,9 @@ public final class Call {
 
   /** Where a call runs: built once per batch by the shard, the coordinator or the connection. */
   public static final class Context {
+    /** The statistics of calls run outside a node (tools, replay of a file on its own). */
+    private static final ServerStats DETACHED_STATS = new ServerStats();
+
     int db;
     int protocol = 2;
     ShardAccess shards;
@@ -91,7 +94,9 @@ public final class Call {
     boolean replaying;
     ClientSession session;
     ServerContext server;
-    ServerStats stats = new ServerStats();
+    // Every node and test harness sets its own; a fresh ServerStats per context (a batch, a
+    // command) cost dozens of allocations on the hot path.
+    ServerStats stats = DETACHED_STATS;
     BlockedClients blocked;
     long client;
     boolean retry;

@@ -160,6 +160,9 @@ final class AofRecord {
     if (s.equals("-")) {
       return "%2D";
     }
+    if (plain(s)) {
+      return s; // the usual case (shard ids, manifests, uuids): no copy on every event
+    }
     StringBuilder out = new StringBuilder(s.length());
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
@@ -171,6 +174,17 @@ final class AofRecord {
       }
     }
     return out.toString();
+  }
+
+  /** Whether {@code s} is printable ASCII without '%' or space: its escape is itself. */
+  private static boolean plain(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c <= 0x20 || c >= 0x7f || c == '%') {
+        return false;
+      }
+    }
+    return true;
   }
 
   static String unescape(String s) {
