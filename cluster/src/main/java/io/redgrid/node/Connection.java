@@ -594,6 +594,15 @@ final class Connection {
       List<io.redgrid.transaction.Transaction.Queued> queued, CommandSpec execSpec, byte[][] execArgv) {
     io.redgrid.transaction.Transaction transaction = session.transaction();
     long start = System.nanoTime();
+    Reply oom = outOfMemoryForExec(holding, queued);
+    if (oom != null) {
+      // Redis' processCommand refuses an EXEC with DENYOOM commands when eviction cannot make
+      // room (execCommandAbort): the whole transaction is discarded.
+      transaction.unwatch();
+      String error = "EXECABORT Transaction discarded because of: " + ((Reply.Error) oom).message();
+      table.rejected(execArgv, error, node.stats());
+      return holding.release().thenApply(ignored -> Reply.error(error));
+    }
     boolean dirty = transaction.dirty() || watchedKeyExpired(holding, transaction);
     transaction.unwatch(); // Redis unwatches before running the queue
     if (dirty) {
@@ -641,6 +650,20 @@ final class Connection {
   }
 
   private static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+
+  /**
+   * Evicts from the held shards as Redis does before EXEC; the OOM error when the queue has a
+   * DENYOOM command and no room could be made.
+   */
+  private Reply outOfMemoryForExec(Coordinator.Holding holding,
+      List<io.redgrid.transaction.Transaction.Queued> queued) {
+    for (io.redgrid.transaction.Transaction.Queued command : queued) {
+      if (command.spec().has(Flag.DENYOOM) && command.spec().route() != Route.CONNECTION) {
+        return holding.prepare(command.spec(), command.argv(), context()).performEvictions();
+      }
+    }
+    return null;
+  }
 
   /**
    * Redis' processCommand refuses every command queued in MULTI while over maxmemory with

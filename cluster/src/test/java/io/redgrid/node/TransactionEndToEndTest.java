@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.RedisClient;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Transaction;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /** MULTI / EXEC / DISCARD / WATCH through a started node, with Jedis, Lettuce and raw RESP. */
 class TransactionEndToEndTest {
@@ -435,6 +437,34 @@ class TransactionEndToEndTest {
           "MULTI\r\nGET k\r\nPING\r\nEXEC\r\n");
     } finally {
       jedis.configSet("maxmemory", "0");
+    }
+  }
+
+  @Test
+  void execWithAWriteIsDiscardedWhenEvictionCannotMakeRoom() throws Exception {
+    for (int i = 0; i < 50; i++) {
+      jedis.set("persistent:" + i, "data"); // no TTL: volatile-lru has nothing to evict
+    }
+    jedis.configSet("maxmemory-policy", "volatile-lru");
+    try (Jedis client = new Jedis("127.0.0.1", fixture.port())) {
+      Transaction multi = client.multi();
+      multi.set("a", "b");
+      multi.get("a");
+      jedis.configSet("maxmemory", "1"); // over the limit only after queueing
+      JedisDataException refused = assertThrows(JedisDataException.class, multi::exec);
+      assertEquals("EXECABORT Transaction discarded because of: OOM command not allowed when used "
+          + "memory > 'maxmemory'.", refused.getMessage());
+      jedis.configSet("maxmemory", "0");
+      assertNull(client.get("a")); // nothing ran, and the client is out of MULTI
+      assertEquals("data", client.get("persistent:7"));
+      // A read-only queue still runs over the limit (only DENYOOM commands abort EXEC).
+      jedis.configSet("maxmemory", "1");
+      Transaction reads = client.multi();
+      reads.get("persistent:7");
+      assertEquals(List.of("data"), reads.exec());
+    } finally {
+      jedis.configSet("maxmemory", "0");
+      jedis.configSet("maxmemory-policy", "noeviction");
     }
   }
 
