@@ -173,6 +173,12 @@ public final class AppendOnlyFile implements Extension {
               return t;
             });
     fsyncer.scheduleWithFixedDelay(this::backgroundFsync, 1, 1, TimeUnit.SECONDS);
+    // Parts parked by callers (not the writer) must time out even when nothing else is queued.
+    fsyncer.scheduleWithFixedDelay(() -> {
+      synchronized (fileLock) {
+        expireUnits();
+      }
+    }, 1, 1, TimeUnit.SECONDS);
   }
 
   private static boolean yes(Config config, String key) {
@@ -339,6 +345,18 @@ public final class AppendOnlyFile implements Extension {
    */
   CompletableFuture<Void> append(Write w) {
     if (w.unit() != 0) {
+      if (fsync != FsyncPolicy.ALWAYS && pending.get() == 0) {
+        synchronized (fileLock) {
+          if (pending.get() == 0) {
+            // The part waits in the unit table, not in the queue, so other writes still go
+            // directly; the last part writes the whole block from its own thread.
+            List<Write> group = new ArrayList<>();
+            arrive(w, group);
+            writeGroup(group);
+            return w.done();
+          }
+        }
+      }
       // Held back by the writer thread until the unit is whole.
       enqueue(w);
       return w.done();
