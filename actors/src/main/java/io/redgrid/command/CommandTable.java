@@ -141,10 +141,14 @@ public final class CommandTable {
    * (SAVE, DEBUG SLEEP), so its duration is the client's wait as in Redis, without a thread held.
    */
   private static void timed(CommandStats metrics, Call call, Reply reply, long start) {
+    // The recorded stage replaces the call's own, so the reply (which waits for it) can never
+    // reach the client before the statistics do: LATENCY LATEST right after sees the call.
     if (call.laterReply() != null) {
-      call.laterReply().whenComplete((later, failure) -> metrics.record(call, later, System.nanoTime() - start));
+      call.replyLater(call.laterReply()
+          .whenComplete((later, failure) -> metrics.record(call, later, System.nanoTime() - start)));
     } else if (call.deferral() != null) {
-      call.deferral().whenComplete((ignored, failure) -> metrics.record(call, reply, System.nanoTime() - start));
+      call.deferUntil(call.deferral()
+          .whenComplete((ignored, failure) -> metrics.record(call, reply, System.nanoTime() - start)));
     } else {
       metrics.record(call, reply, System.nanoTime() - start);
     }
