@@ -68,6 +68,14 @@ public final class MemoryGovernor {
     return maxmemory;
   }
 
+  /**
+   * Over maxmemory under noeviction, where no eviction can make room: Redis' state for refusing
+   * commands queued in MULTI and scripts without allow-oom (server.script_oom).
+   */
+  public boolean fullWithoutEviction() {
+    return maxmemory > 0 && policy == EvictionPolicy.NOEVICTION && used() > maxmemory;
+  }
+
   public EvictionPolicy policy() {
     return policy;
   }

@@ -197,6 +197,8 @@ public final class ScriptRunner implements AutoCloseable {
 
   private final CommandTable table;
   private final ServerConfig config;
+  /** SELECT in a script changes the script's db only; recognised by identity. */
+  private final CommandSpec selectSpec;
   private final Thread thread;
   private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
   private LuaEngine engine;
@@ -231,6 +233,7 @@ public final class ScriptRunner implements AutoCloseable {
   public ScriptRunner(CommandTable table, ServerConfig config) {
     this.table = table;
     this.config = config;
+    this.selectSpec = table.lookup("select");
     // A deep stack: replies of nested tables convert recursively, down to Lua's own limit.
     this.thread = new Thread(null, this::loop, "redgrid-script", 64L * 1024 * 1024);
     thread.setDaemon(true);
@@ -407,21 +410,16 @@ public final class ScriptRunner implements AutoCloseable {
     long start = System.nanoTime();
     Call.Context first = contexts.get();
     Call probe = table.prepare(spec, argv, first.shards(NO_SHARDS));
-    Target script;
-    int numkeys;
+    Resolved resolved;
     try {
-      if (resolvers.containsKey(spec.name())) {
-        script = scriptOf(probe);
-        numkeys = numkeys(probe);
-      } else {
-        numkeys = numkeys(probe);
-        script = scriptOf(probe);
-      }
+      resolved = resolve(probe);
     } catch (CommandError e) {
       Reply error = Reply.error(e.getMessage());
       probe.stats().commands.record(probe, error, System.nanoTime() - start);
       return CompletableFuture.completedFuture(error);
     }
+    Target script = resolved.target();
+    int numkeys = resolved.numkeys();
     boolean all = numkeys == 0 || undeclared.contains(script.name());
     while (true) {
       int[] wanted = all ? allShards(source.shardCount()) : shardsOf(argv, numkeys, source);
@@ -501,16 +499,24 @@ public final class ScriptRunner implements AutoCloseable {
         throw e;
       }
     }
-    Target script;
-    int numkeys;
+    Resolved resolved = resolve(call);
+    return runScript(call, resolved.target(), resolved.numkeys());
+  }
+
+  /** What a script command runs and how many keys it declares. */
+  private record Resolved(Target target, int numkeys) {}
+
+  /**
+   * EVAL checks numkeys before it compiles; FCALL (a registered resolver) looks its function up
+   * first and checks numkeys with its own texts, as Redis 7.0 does.
+   */
+  private Resolved resolve(Call call) {
     if (resolvers.containsKey(call.spec().name())) {
-      script = scriptOf(call);
-      numkeys = numkeys(call);
-    } else {
-      numkeys = numkeys(call);
-      script = scriptOf(call);
+      Target target = scriptOf(call);
+      return new Resolved(target, numkeys(call));
     }
-    return runScript(call, script, numkeys);
+    int numkeys = numkeys(call);
+    return new Resolved(scriptOf(call), numkeys);
   }
 
   /** numkeys of EVAL-style argv with Redis' errors. */
@@ -627,9 +633,7 @@ public final class ScriptRunner implements AutoCloseable {
   }
 
   private static boolean overMemory(Call call) {
-    io.redgrid.memory.MemoryGovernor memory = call.stats().memory;
-    return memory.maxmemory() > 0 && memory.used() > memory.maxmemory()
-        && memory.policy() == io.redgrid.memory.EvictionPolicy.NOEVICTION;
+    return call.stats().memory.fullWithoutEviction();
   }
 
   /** One running script: what its redis.call does, and whether it may still be killed. */
@@ -691,22 +695,16 @@ public final class ScriptRunner implements AutoCloseable {
           return refuse(argv, scriptAclError(denied));
         }
       }
-      if ("select".equals(spec.fullName())) {
+      if (spec == selectSpec) {
         // SELECT changes the script's database only, never its caller's.
-        long index;
-        try {
-          index = io.redgrid.command.Numbers.parseLongOrNull(argv[1]) == null ? -1
-              : io.redgrid.command.Numbers.parseLongOrNull(argv[1]);
-        } catch (RuntimeException e) {
-          index = -1;
+        Long index = io.redgrid.command.Numbers.parseLongOrNull(argv[1]);
+        if (index == null) {
+          return Reply.error(io.redgrid.command.Errors.NOT_INTEGER);
         }
         if (index < 0 || index >= config.getLong("databases")) {
-          if (io.redgrid.command.Numbers.parseLongOrNull(argv[1]) == null) {
-            return Reply.error(io.redgrid.command.Errors.NOT_INTEGER);
-          }
           return Reply.error(io.redgrid.command.Errors.DB_OUT_OF_RANGE);
         }
-        db = (int) index;
+        db = index.intValue();
         feedMonitors(spec, argv); // after it ran, as Redis: the line shows the new db
         return Reply.OK;
       }
@@ -794,8 +792,7 @@ public final class ScriptRunner implements AutoCloseable {
     private void feedMonitors(CommandSpec spec, byte[][] argv) {
       io.redgrid.server.Monitors monitors = call.server() == null ? null : call.server().monitors();
       if (monitors != null && monitors.active()) {
-        java.time.Instant now = java.time.Instant.now();
-        monitors.feed("lua", db, spec, argv, now.getEpochSecond() * 1_000_000L + now.getNano() / 1000);
+        monitors.feed("lua", db, spec, argv, io.redgrid.server.Monitors.nowMicros());
       }
     }
 

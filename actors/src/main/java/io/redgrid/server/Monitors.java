@@ -38,6 +38,12 @@ public final class Monitors {
     feed(from.address(), db, spec, argv, epochMicros);
   }
 
+  /** The wall clock in microseconds, the timestamp of a MONITOR line. */
+  public static long nowMicros() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+  }
+
   /** As {@link #feed(ClientSession, int, CommandSpec, byte[][], long)} from an address such as {@code lua}. */
   public void feed(String address, int db, CommandSpec spec, byte[][] argv, long epochMicros) {
     if (!active || spec.has(Flag.ADMIN) || spec.has(Flag.SKIP_MONITOR)) {

@@ -297,8 +297,7 @@ final class Connection {
           io.redgrid.server.Monitors monitors = node.monitors();
           if (monitors.active() && spec.has(Flag.SKIP_MONITOR)) {
             // EVAL and FCALL show although skip_monitor; FUNCTION LOAD was fed like any command
-            java.time.Instant now = java.time.Instant.now();
-            monitors.feedScript(session, session.db(), spec, argv, now.getEpochSecond() * 1_000_000L + now.getNano() / 1000);
+            monitors.feedScript(session, session.db(), spec, argv, io.redgrid.server.Monitors.nowMicros());
           }
           return node.scripts().run(spec, argv, this::context, node.scriptShards())
               .thenComposeAsync(this::replyAndContinue, executor);
@@ -505,8 +504,7 @@ final class Connection {
   private void feedMonitors(CommandSpec spec, byte[][] argv) {
     io.redgrid.server.Monitors monitors = node.monitors();
     if (monitors.active()) {
-      java.time.Instant now = java.time.Instant.now();
-      monitors.feed(session, session.db(), spec, argv, now.getEpochSecond() * 1_000_000L + now.getNano() / 1000);
+      monitors.feed(session, session.db(), spec, argv, io.redgrid.server.Monitors.nowMicros());
     }
   }
 
@@ -555,10 +553,10 @@ final class Connection {
       // A script in the queue: the whole EXEC runs on the script thread holding every shard,
       // so EXEC's shards and the script thread never wait for each other.
       io.redgrid.scripting.ScriptRunner scripts = node.scripts();
-      return scripts.submit(() -> {
-        Coordinator.Holding holding = coordinator.acquire(coordinator.allShards()).toCompletableFuture().join();
-        return runQueued(holding, queued, execSpec, execArgv).toCompletableFuture().join();
-      }).thenComposeAsync(this::replyAndContinue, executor);
+      return scripts.submit(() -> runQueued(coordinator.acquire(coordinator.allShards()).toCompletableFuture().join(),
+              queued, execSpec, execArgv))
+          .thenCompose(reply -> reply) // the script thread does not wait for the release
+          .thenComposeAsync(this::replyAndContinue, executor);
     }
     return coordinator.acquire(shardsOf(queued, transaction))
         .thenComposeAsync(holding -> runQueued(holding, queued, execSpec, execArgv), executor)
@@ -670,9 +668,7 @@ final class Connection {
    * nothing to evict (a queue could grow without bound); EXEC and DISCARD still run.
    */
   private boolean outOfMemoryForQueueing() {
-    io.redgrid.memory.MemoryGovernor memory = node.stats().memory;
-    return memory.maxmemory() > 0 && memory.used() > memory.maxmemory()
-        && memory.policy() == io.redgrid.memory.EvictionPolicy.NOEVICTION;
+    return node.stats().memory.fullWithoutEviction();
   }
 
   /** EXEC in commandstats (its queued commands count there themselves, as they run). */

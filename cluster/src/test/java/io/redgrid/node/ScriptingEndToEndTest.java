@@ -74,6 +74,20 @@ class ScriptingEndToEndTest {
   }
 
   @Test
+  void bundledLibrariesAreThereAsInRedis() {
+    try (Jedis jedis = client()) {
+      jedis.hset("lib:h", "f", "1");
+      // Values as redis-server 7.0.15 returns them for the same scripts.
+      assertEquals("[1,2,{\"a\":\"b\"}]", jedis.eval("return cjson.encode({1, 2, {a='b'}})"));
+      assertEquals("FFFF", jedis.eval("return bit.tohex(65535, -4)"));
+      assertEquals(3L, jedis.eval("return #cmsgpack.unpack(cmsgpack.pack({1, 2, 3}))"));
+      assertEquals(258L, jedis.eval("return struct.unpack('>H', struct.pack('>H', 258))"));
+      assertEquals("1", jedis.eval("return cjson.decode(cjson.encode(redis.call('hgetall', KEYS[1])))[2]",
+          1, "lib:h"));
+    }
+  }
+
+  @Test
   void lockRecipeUnderConcurrentClients() throws Exception {
     int clients = 8;
     AtomicInteger inside = new AtomicInteger();

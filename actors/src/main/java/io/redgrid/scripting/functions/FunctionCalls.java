@@ -65,7 +65,7 @@ public final class FunctionCalls {
       throw new CommandError("ERR Number of keys can't be negative");
     }
     boolean noWrites = function.has(FunctionFlag.NO_WRITES);
-    if (!function.has(FunctionFlag.ALLOW_OOM) && !noWrites && overMemory(call)) {
+    if (!function.has(FunctionFlag.ALLOW_OOM) && !noWrites && call.stats().memory.fullWithoutEviction()) {
       throw new CommandError("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
     }
     if (!noWrites && call.spec().has(Flag.READONLY)) {
@@ -74,10 +74,4 @@ public final class FunctionCalls {
     return new FunctionTarget(function, registry);
   }
 
-  /** Redis' server.script_oom: over maxmemory with nothing to evict. */
-  private static boolean overMemory(Call call) {
-    io.redgrid.memory.MemoryGovernor memory = call.stats().memory;
-    return memory.maxmemory() > 0 && memory.used() > memory.maxmemory()
-        && memory.policy() == io.redgrid.memory.EvictionPolicy.NOEVICTION;
-  }
 }
